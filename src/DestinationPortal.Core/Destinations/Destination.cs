@@ -1,0 +1,79 @@
+namespace DestinationPortal.Core.Destinations;
+
+/// <summary>A stored destination. Only <see cref="DestinationService"/> writes it.</summary>
+public sealed class Destination
+{
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>Upper-cased invariant copy of <see cref="Name"/>: the unique index that makes names unique ignoring case.</summary>
+    public required string NormalizedName { get; set; }
+
+    public required string TypeId { get; set; }
+
+    public required string ServerName { get; set; }
+
+    public int Port { get; set; }
+
+    public TlsMode TlsMode { get; set; }
+
+    public string? PrivateEndpoint { get; set; }
+
+    public bool WindowsAuthentication { get; set; }
+
+    public string Username { get; set; } = "";
+
+    /// <summary>The password encrypted with Data Protection; never the plaintext, never sent to a browser.</summary>
+    public string? ProtectedPassword { get; set; }
+
+    public required string Database { get; set; }
+
+    public string? CaCertificatePem { get; set; }
+
+    public int TimeoutSeconds { get; set; }
+
+    public required string KerberosServiceName { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public required string CreatedBy { get; set; }
+
+    public DateTime UpdatedAtUtc { get; set; }
+
+    public required string UpdatedBy { get; set; }
+
+    /// <summary>
+    /// App-managed optimistic concurrency token: SQLite has no rowversion, so every save writes a new Guid
+    /// and EF checks the old one in the UPDATE's WHERE clause.
+    /// </summary>
+    public Guid Version { get; set; }
+
+    /// <summary>Outcome of the latest connection test; null until the destination is tested.</summary>
+    public bool? LastTestSucceeded { get; set; }
+
+    public DateTime? LastTestAtUtc { get; set; }
+
+    public static string Normalize(string name) => name.Trim().ToUpperInvariant();
+
+    public DestinationDefinition ToDefinition() => new(
+        Name, TypeId, ServerName, TlsMode, PrivateEndpoint, Port, WindowsAuthentication, Username, Database,
+        CaCertificatePem, TimeoutSeconds, KerberosServiceName);
+
+    public void Apply(DestinationDefinition definition)
+    {
+        Name = definition.Name;
+        NormalizedName = Normalize(definition.Name);
+        TypeId = definition.TypeId;
+        ServerName = definition.ServerName;
+        Port = definition.Port;
+        TlsMode = definition.TlsMode;
+        PrivateEndpoint = definition.PrivateEndpoint;
+        WindowsAuthentication = definition.WindowsAuthentication;
+        Username = definition.Username;
+        Database = definition.Database;
+        CaCertificatePem = definition.CaCertificatePem;
+        TimeoutSeconds = definition.TimeoutSeconds;
+        KerberosServiceName = definition.KerberosServiceName;
+    }
+}

@@ -1,0 +1,263 @@
+using DestinationPortal.Core.Persistence;
+using DestinationPortal.Core.Secrets;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace DestinationPortal.Core.Destinations;
+
+/// <summary>
+/// Every read and write of destinations goes through here: validation, uniqueness, password protection and
+/// optimistic concurrency live in one place for the screens and, later, the API. Each call uses its own
+/// short-lived DbContext; a Blazor circuit lives far longer than a context should.
+/// </summary>
+public sealed class DestinationService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    DestinationValidator validator,
+    SecretProtector secrets,
+    SqliteWriteGate writeGate,
+    ICurrentUser currentUser,
+    TimeProvider clock,
+    ILogger<DestinationService> logger)
+{
+    // SQLite error code for a UNIQUE constraint failure (SQLITE_CONSTRAINT_UNIQUE, extended code 2067).
+    private const int SqliteUniqueViolation = 2067;
+
+    public async Task<DestinationPage> ListAsync(DestinationListQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        IQueryable<Destination> destinations = db.Destinations.AsNoTracking();
+
+        var filter = query.Filter?.Trim();
+        if (!string.IsNullOrEmpty(filter))
+        {
+            var normalized = filter.ToUpperInvariant();
+            var pattern = "%" + EscapeLike(filter) + "%";
+            destinations = destinations.Where(d =>
+                d.NormalizedName.Contains(normalized)
+                || EF.Functions.Like(d.ServerName, pattern, "\\")
+                || EF.Functions.Like(d.Database, pattern, "\\"));
+        }
+
+        var total = await destinations.CountAsync(cancellationToken);
+        var items = await Sort(destinations, query.SortBy, query.Descending)
+            .Skip(Math.Max(0, query.Skip))
+            .Take(Math.Clamp(query.Take, 1, 500))
+            .Select(d => new DestinationSummary(
+                d.Id, d.Name, d.TypeId, d.ServerName, d.Port, d.Database, d.TlsMode,
+                d.LastTestSucceeded, d.LastTestAtUtc, d.UpdatedAtUtc, d.UpdatedBy))
+            .ToListAsync(cancellationToken);
+        return new DestinationPage(items, total);
+    }
+
+    public async Task<DestinationForEdit?> GetForEditAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        return d is null
+            ? null
+            : new DestinationForEdit(d.Id, ToInput(d), d.ProtectedPassword is not null, d.Version, d.CreatedAtUtc, d.CreatedBy, d.UpdatedAtUtc, d.UpdatedBy);
+    }
+
+    /// <summary>A new, unsaved form pre-filled from a stored destination, named "Copy of …". The password is not copied.</summary>
+    public async Task<DestinationInput?> GetCopyAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var source = await GetForEditAsync(id, cancellationToken);
+        if (source is null)
+        {
+            return null;
+        }
+
+        var copy = source.Input.Clone();
+        var name = "Copy of " + source.Input.Name;
+        copy.Name = name.Length <= DestinationValidator.MaxNameLength ? name : name[..DestinationValidator.MaxNameLength].TrimEnd();
+        copy.Password = "";
+        copy.ClearPassword = false;
+        return copy;
+    }
+
+    public async Task<SaveResult> CreateAsync(DestinationInput input, CancellationToken cancellationToken = default)
+    {
+        var definition = validator.TryCreateDefinition(input, out var errors);
+        if (definition is null)
+        {
+            return new SaveResult(SaveStatus.Invalid, Errors: errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var entity = new Destination
+        {
+            Id = Guid.CreateVersion7(),
+            Name = definition.Name,
+            NormalizedName = Destination.Normalize(definition.Name),
+            TypeId = definition.TypeId,
+            ServerName = definition.ServerName,
+            Database = definition.Database,
+            KerberosServiceName = definition.KerberosServiceName,
+            CreatedAtUtc = now,
+            CreatedBy = currentUser.Name,
+            UpdatedAtUtc = now,
+            UpdatedBy = currentUser.Name,
+            Version = Guid.NewGuid(),
+        };
+        entity.Apply(definition);
+        ApplyPassword(entity, input);
+
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await NameTakenAsync(db, entity.NormalizedName, exceptId: null, cancellationToken))
+        {
+            return DuplicateName(definition.Name);
+        }
+
+        db.Destinations.Add(entity);
+        if (!await TrySaveAsync(db, cancellationToken))
+        {
+            return DuplicateName(definition.Name);
+        }
+
+        logger.LogInformation("Destination {DestinationId} {DestinationName} created by {User}", entity.Id, entity.Name, currentUser.Name);
+        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version);
+    }
+
+    /// <summary>
+    /// Saves over the version the editor loaded. If someone saved in between, nothing is written and the result
+    /// says who and when; saving again with <see cref="ConcurrencyConflict.CurrentVersion"/> is the Overwrite choice.
+    /// </summary>
+    public async Task<SaveResult> UpdateAsync(Guid id, Guid expectedVersion, DestinationInput input, CancellationToken cancellationToken = default)
+    {
+        var definition = validator.TryCreateDefinition(input, out var errors);
+        if (definition is null)
+        {
+            return new SaveResult(SaveStatus.Invalid, Errors: errors);
+        }
+
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entity = await db.Destinations.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (entity is null)
+        {
+            return new SaveResult(SaveStatus.NotFound);
+        }
+
+        if (entity.Version != expectedVersion)
+        {
+            return Conflict(entity);
+        }
+
+        if (await NameTakenAsync(db, Destination.Normalize(definition.Name), exceptId: id, cancellationToken))
+        {
+            return DuplicateName(definition.Name);
+        }
+
+        entity.Apply(definition);
+        ApplyPassword(entity, input);
+        entity.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
+        entity.UpdatedBy = currentUser.Name;
+        entity.Version = Guid.NewGuid();
+
+        try
+        {
+            if (!await TrySaveAsync(db, cancellationToken))
+            {
+                return DuplicateName(definition.Name);
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another process wrote between our read and our write; the WHERE Version = @old caught it.
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var current = await fresh.Destinations.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+            return current is null ? new SaveResult(SaveStatus.NotFound) : Conflict(current);
+        }
+
+        logger.LogInformation("Destination {DestinationId} {DestinationName} updated by {User}", entity.Id, entity.Name, currentUser.Name);
+        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version);
+    }
+
+    /// <summary>Deletes the destination; false when it was already gone.</summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var deleted = await db.Destinations.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            logger.LogInformation("Destination {DestinationId} deleted by {User}", id, currentUser.Name);
+        }
+
+        return deleted > 0;
+    }
+
+    private static DestinationInput ToInput(Destination d) => new()
+    {
+        Name = d.Name,
+        TypeId = d.TypeId,
+        ServerName = d.ServerName,
+        TlsMode = d.TlsMode,
+        UsePrivateEndpoint = d.PrivateEndpoint is not null,
+        PrivateEndpoint = d.PrivateEndpoint ?? "",
+        Port = d.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        WindowsAuthentication = d.WindowsAuthentication,
+        Username = d.Username,
+        Database = d.Database,
+        CaCertificate = d.CaCertificatePem ?? "",
+        TimeoutSeconds = d.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        KerberosServiceName = d.KerberosServiceName,
+    };
+
+    private void ApplyPassword(Destination entity, DestinationInput input)
+    {
+        if (input.ClearPassword)
+        {
+            entity.ProtectedPassword = null;
+        }
+        else if (input.Password.Length > 0)
+        {
+            entity.ProtectedPassword = secrets.Protect(input.Password);
+        }
+    }
+
+    private static Task<bool> NameTakenAsync(PortalDbContext db, string normalizedName, Guid? exceptId, CancellationToken cancellationToken) =>
+        db.Destinations.AnyAsync(d => d.NormalizedName == normalizedName && d.Id != exceptId, cancellationToken);
+
+    /// <summary>False when the unique name index refused the write (a race the pre-check could not see).</summary>
+    private static async Task<bool> TrySaveAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueViolation })
+        {
+            return false;
+        }
+    }
+
+    private static SaveResult DuplicateName(string name) => new(
+        SaveStatus.Invalid,
+        Errors: [new FieldError(nameof(DestinationInput.Name), $"A destination named \"{name}\" already exists (names are compared ignoring case).")]);
+
+    private static SaveResult Conflict(Destination current) =>
+        new(SaveStatus.Conflict, current.Id, current.Version, Conflict: new ConcurrencyConflict(current.UpdatedBy, current.UpdatedAtUtc, current.Version));
+
+    private static IQueryable<Destination> Sort(IQueryable<Destination> source, DestinationSortColumn column, bool descending)
+    {
+        // Id is the final tie-breaker so paging is stable when many rows share a value.
+        IOrderedQueryable<Destination> ordered = column switch
+        {
+            DestinationSortColumn.Type => descending ? source.OrderByDescending(d => d.TypeId) : source.OrderBy(d => d.TypeId),
+            DestinationSortColumn.Server => descending ? source.OrderByDescending(d => d.ServerName).ThenByDescending(d => d.Port) : source.OrderBy(d => d.ServerName).ThenBy(d => d.Port),
+            DestinationSortColumn.Database => descending ? source.OrderByDescending(d => d.Database) : source.OrderBy(d => d.Database),
+            DestinationSortColumn.TlsMode => descending ? source.OrderByDescending(d => d.TlsMode) : source.OrderBy(d => d.TlsMode),
+            DestinationSortColumn.LastTest => descending ? source.OrderByDescending(d => d.LastTestAtUtc) : source.OrderBy(d => d.LastTestAtUtc),
+            DestinationSortColumn.UpdatedAt => descending ? source.OrderByDescending(d => d.UpdatedAtUtc) : source.OrderBy(d => d.UpdatedAtUtc),
+            _ => descending ? source.OrderByDescending(d => d.NormalizedName) : source.OrderBy(d => d.NormalizedName),
+        };
+        return descending ? ordered.ThenByDescending(d => d.Id) : ordered.ThenBy(d => d.Id);
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace DestinationPortal.Core.Destinations;
+
+/// <summary>
+/// Field checks shared by destination types. Each returns the message to show, or null when the value is fine;
+/// messages name the field as the form labels it, so the same words work in the form and in an API problem.
+/// </summary>
+public static class FieldRules
+{
+    /// <summary>Upper bound on any text the portal accepts; the CA certificate is the only field this long.</summary>
+    public const int MaxCertificateChars = 32_768;
+
+    public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
+
+    public static string? RequiredText(string label, string value, int maxChars)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return $"{label} is required.";
+        }
+
+        return OptionalText(label, value, maxChars);
+    }
+
+    public static string? OptionalText(string label, string value, int maxChars)
+    {
+        if (value.Length > maxChars)
+        {
+            return $"{label} must be at most {maxChars:N0} characters.";
+        }
+
+        return HasControlCharacters(value) ? $"{label} must not contain control characters (tabs, line breaks and the like)." : null;
+    }
+
+    /// <summary>PostgreSQL identifiers (user and database names) are limited to 63 bytes of UTF-8 (NAMEDATALEN - 1).</summary>
+    public static string? PostgresIdentifier(string label, string value, bool required)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.Length == 0)
+        {
+            return required ? $"{label} is required." : null;
+        }
+
+        if (HasControlCharacters(trimmed))
+        {
+            return $"{label} must not contain control characters (tabs, line breaks and the like).";
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(trimmed);
+        return bytes > 63 ? $"{label} must be at most 63 bytes (PostgreSQL's limit); this one is {bytes} bytes." : null;
+    }
+
+    /// <summary>A DNS host name, an IPv4 address in dotted-quad form, or an IPv6 literal (brackets optional).</summary>
+    public static string? HostName(string label, string value)
+    {
+        var host = value.Trim();
+        if (host.Length == 0)
+        {
+            return $"{label} is required.";
+        }
+
+        return NormalizeHost(host) is null
+            ? $"{label} must be a host name (like db.example.com), an IPv4 address (like 10.0.0.5) or an IPv6 address (like 2001:db8::5)."
+            : null;
+    }
+
+    /// <summary>The canonical form stored for a valid host (IPv6 without brackets), or null when it is not a valid host.</summary>
+    public static string? NormalizeHost(string value)
+    {
+        var host = value.Trim();
+        if (host.Length is 0 or > 253 || HasControlCharacters(host))
+        {
+            return null;
+        }
+
+        var unbracketed = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (unbracketed.Contains(':'))
+        {
+            // A zone id (fe80::1%eth0) names an interface of this machine, which means nothing to a destination.
+            return !unbracketed.Contains('%')
+                && IPAddress.TryParse(unbracketed, out var v6)
+                && v6.AddressFamily == AddressFamily.InterNetworkV6
+                ? v6.ToString()
+                : null;
+        }
+
+        if (host.Length != unbracketed.Length)
+        {
+            return null;
+        }
+
+        if (IsDottedQuad(host))
+        {
+            return host;
+        }
+
+        return IsDnsName(host) ? host : null;
+    }
+
+    public static string? IntegerInRange(string label, string value, int min, int max, out int parsed)
+    {
+        parsed = 0;
+        var text = value.Trim();
+        if (text.Length == 0)
+        {
+            return $"{label} is required.";
+        }
+
+        if (text.Length > 9 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out parsed) || parsed < min || parsed > max)
+        {
+            return $"{label} must be a whole number from {min} to {max}.";
+        }
+
+        return null;
+    }
+
+    private static bool IsDottedQuad(string host)
+    {
+        var parts = host.Split('.');
+        return parts.Length == 4 && parts.All(p =>
+            p.Length is >= 1 and <= 3
+            && p.All(char.IsAsciiDigit)
+            && (p.Length == 1 || p[0] != '0')
+            && int.Parse(p, CultureInfo.InvariantCulture) <= 255);
+    }
+
+    // RFC 1123 labels; underscores are tolerated because Windows-managed DNS zones contain them.
+    // A numeric last label is refused: "127.1", "2130706433" or "0x7f000001" would otherwise slip
+    // through as names and be read as IP addresses by the resolver (inet_aton accepts all three).
+    private static bool IsDnsName(string host)
+    {
+        var name = host.EndsWith('.') ? host[..^1] : host;
+        var labels = name.Split('.');
+        if (labels.Any(l => l.Length is 0 or > 63 || l[0] == '-' || l[^1] == '-' || !l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            return false;
+        }
+
+        var last = labels[^1];
+        var hexNumber = last.Length > 2 && last.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && last[2..].All(char.IsAsciiHexDigit);
+        return !last.All(char.IsAsciiDigit) && !hexNumber;
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DestinationPortal.Core.Persistence;
+
+public static class DatabaseInitializer
+{
+    /// <summary>
+    /// Creates the data directory, applies pending migrations and makes sure the database runs in WAL mode.
+    /// Migrating at start-up is acceptable here because the portal is a single instance by design (SQLite has
+    /// one writer and lives on local disk); a second instance would need a server database anyway.
+    /// </summary>
+    public static async Task InitializePortalDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var options = services.GetRequiredService<IOptions<PortalOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer).FullName!);
+        PrepareDataDirectory(options);
+
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(cancellationToken);
+
+        // EF's SQLite migration lock is a row that survives a crash; a stale one makes Migrate wait forever
+        // (efcore #38958). Bound the wait and say what to do instead of hanging the start-up.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await db.Database.MigrateAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(
+                $"Applying database migrations to {options.DatabasePath} did not finish within 2 minutes. If a previous start crashed while migrating, " +
+                "stop the portal, back up the database, and delete the row in its __EFMigrationsLock table.");
+        }
+
+        // New EF databases start in WAL, but not on every path (efcore #36369), and WAL is refused on some
+        // network file systems. The setting is persistent, so asking once per start is enough.
+        var mode = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode=WAL").ToListAsync(cancellationToken);
+        if (!string.Equals(mode.FirstOrDefault(), "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogWarning(
+                "SQLite refused WAL journal mode for {DatabasePath} (it reports {JournalMode}); readers will block writers. Keep the data directory on a local disk.",
+                options.DatabasePath, mode.FirstOrDefault());
+        }
+
+        logger.LogInformation("Portal data directory: {DataDirectory}", Path.GetFullPath(options.DataDirectory));
+    }
+
+    private static void PrepareDataDirectory(PortalOptions options)
+    {
+        var directory = Directory.CreateDirectory(Path.GetFullPath(options.DataDirectory));
+        Directory.CreateDirectory(options.KeyRingDirectory);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The key ring decrypts every stored password: only the portal's own account may read it.
+            const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            File.SetUnixFileMode(directory.FullName, ownerOnly);
+            File.SetUnixFileMode(options.KeyRingDirectory, ownerOnly);
+        }
+    }
+}

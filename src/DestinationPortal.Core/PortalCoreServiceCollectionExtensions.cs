@@ -1,0 +1,51 @@
+using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Persistence;
+using DestinationPortal.Core.Secrets;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DestinationPortal.Core;
+
+public static class PortalCoreServiceCollectionExtensions
+{
+    /// <summary>Registers destinations, persistence and secret protection. Call <see cref="DatabaseInitializer.InitializePortalDatabaseAsync"/> before serving.</summary>
+    public static IServiceCollection AddPortalCore(this IServiceCollection services)
+    {
+        services.AddOptions<PortalOptions>()
+            .BindConfiguration(PortalOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddDbContextFactory<PortalDbContext>((sp, options) =>
+        {
+            var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
+            var connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = portal.DatabasePath,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Cache = SqliteCacheMode.Private,
+            }.ToString();
+            options.UseSqlite(connectionString);
+        });
+
+        services.AddDataProtection().SetApplicationName("DestinationPortal");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IOptions<PortalOptions>, ILoggerFactory>((keys, portal, loggers) =>
+                keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(portal.Value.KeyRingDirectory), loggers));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<IDestinationType, PostgreSqlDestinationType>();
+        services.AddSingleton<DestinationTypeCatalog>();
+        services.AddSingleton<DestinationValidator>();
+        services.AddScoped<DestinationService>();
+        return services;
+    }
+}

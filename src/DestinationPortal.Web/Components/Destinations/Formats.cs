@@ -1,0 +1,15 @@
+using System.Globalization;
+using DestinationPortal.Core.Destinations;
+
+namespace DestinationPortal.Web.Components.Destinations;
+
+internal static class Formats
+{
+    /// <summary>Teams work across time zones, so every time on screen is UTC and says so.</summary>
+    public static string Utc(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
+    public static string Endpoint(string host, int port) =>
+        (host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host) + ":" + port.ToString(CultureInfo.InvariantCulture);
+
+    public static string Endpoint(DestinationSummary destination) => Endpoint(destination.ServerName, destination.Port);
+}

@@ -1,0 +1,37 @@
+using DestinationPortal.Core;
+using DestinationPortal.Core.Persistence;
+using DestinationPortal.Web.Identity;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace DestinationPortal.Web;
+
+public static class PortalWebServiceCollectionExtensions
+{
+    public static IServiceCollection AddPortalWeb(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents(options => options.DetailedErrors = environment.IsDevelopment())
+            .AddHubOptions(options =>
+            {
+                // Above the 32 KB default so a pasted CA certificate (capped at 32,768 characters by the form)
+                // fits in one message; anything larger is refused by the transport, not by a crashed circuit.
+                options.MaximumReceiveMessageSize = 128 * 1024;
+            });
+
+        services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            options.SnackbarConfiguration.ShowTransitionDuration = 150;
+            options.SnackbarConfiguration.HideTransitionDuration = 150;
+        });
+
+        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
+
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
+        services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+        return services;
+    }
+}
