@@ -76,6 +76,17 @@ public sealed class DestinationService(
         return copy;
     }
 
+    /// <summary>
+    /// The stored password for the connection tester, or null when none is stored or the key ring can no longer
+    /// decrypt it. Server-side only: nothing that renders or serialises to a client may call this.
+    /// </summary>
+    public async Task<string?> GetStoredPasswordAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var protectedPassword = await db.Destinations.Where(d => d.Id == id).Select(d => d.ProtectedPassword).SingleOrDefaultAsync(cancellationToken);
+        return protectedPassword is null ? null : secrets.TryUnprotect(protectedPassword);
+    }
+
     public async Task<SaveResult> CreateAsync(DestinationInput input, CancellationToken cancellationToken = default)
     {
         var definition = validator.TryCreateDefinition(input, out var errors);

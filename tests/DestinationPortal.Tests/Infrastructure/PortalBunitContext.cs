@@ -1,0 +1,61 @@
+using Bunit;
+using DestinationPortal.Core.Destinations;
+using MudBlazor.Services;
+
+namespace DestinationPortal.Tests.Infrastructure;
+
+/// <summary>
+/// The one bUnit base: MudBlazor configured once (loose JS interop, no transitions) and the real Core services
+/// over a temp SQLite database, so a component test exercises the same validation and persistence as production.
+/// </summary>
+public abstract class PortalBunitContext : BunitContext
+{
+    protected PortalBunitContext()
+    {
+        Portal = new TestPortal();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Portal.AddPortalServices(Services);
+        Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+            options.PopoverOptions.CheckForPopoverProvider = false;
+        });
+    }
+
+    protected TestPortal Portal { get; }
+
+    /// <summary>A second, independent session on the same database: another administrator, or a restart.</summary>
+    protected RunningPortal OtherSession() => Portal.Start();
+
+    protected async Task<Guid> SeedAsync(Action<DestinationInput>? configure = null, string? password = null)
+    {
+        using var session = OtherSession();
+        var input = ValidInput();
+        configure?.Invoke(input);
+        input.Password = password ?? "";
+        var result = await session.Get<DestinationService>().CreateAsync(input);
+        Assert.Equal(SaveStatus.Saved, result.Status);
+        return result.Id!.Value;
+    }
+
+    public static DestinationInput ValidInput(string name = "warehouse") => new()
+    {
+        Name = name,
+        ServerName = "db.example.test",
+        Username = "loader",
+        Database = "sales",
+    };
+
+    // xunit 2 disposes synchronously, but MudBlazor registers services that only implement IAsyncDisposable.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
+            Portal.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,76 @@
+using DestinationPortal.Core;
+using DestinationPortal.Core.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DestinationPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A portal data directory on disk with a migrated SQLite database: the same code path as production, in a temp folder.
+/// Each <see cref="Start"/> builds a fresh service provider over the same directory, which is what a restart does.
+/// </summary>
+public sealed class TestPortal : IDisposable
+{
+    private readonly List<ServiceProvider> _providers = [];
+
+    public TestPortal()
+    {
+        DataDirectory = Directory.CreateTempSubdirectory("dp-tests-").FullName;
+        using var first = Start();
+        first.Services.InitializePortalDatabaseAsync().GetAwaiter().GetResult();
+    }
+
+    public string DataDirectory { get; }
+
+    public TestUser User { get; } = new("alice");
+
+    /// <summary>Registers the portal's Core services exactly as the web app does, pointed at this data directory.</summary>
+    public void AddPortalServices(IServiceCollection services)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Portal:DataDirectory"] = DataDirectory })
+            .Build();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddPortalCore();
+        services.AddSingleton<ICurrentUser>(User);
+    }
+
+    public RunningPortal Start()
+    {
+        var services = new ServiceCollection();
+        AddPortalServices(services);
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        return new RunningPortal(provider);
+    }
+
+    public void Dispose()
+    {
+        foreach (var provider in _providers)
+        {
+            provider.Dispose();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
+
+public sealed class RunningPortal(ServiceProvider provider) : IDisposable
+{
+    private readonly IServiceScope _scope = provider.CreateScope();
+
+    public IServiceProvider Services => _scope.ServiceProvider;
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public void Dispose() => _scope.Dispose();
+}
+
+/// <summary>A settable stand-in for the signed-in user.</summary>
+public sealed class TestUser(string name) : ICurrentUser
+{
+    public string Name { get; set; } = name;
+}

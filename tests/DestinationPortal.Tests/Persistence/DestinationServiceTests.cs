@@ -1,0 +1,275 @@
+using System.Text;
+using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Persistence;
+using DestinationPortal.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace DestinationPortal.Tests.Persistence;
+
+/// <summary>Persistence on a real SQLite file in a temp data directory, through the same services the portal uses.</summary>
+public sealed class DestinationServiceTests : IDisposable
+{
+    private const string CanaryPassword = "P@ss-canary-7Hq2xZ";
+    private readonly TestPortal _portal = new();
+
+    public void Dispose() => _portal.Dispose();
+
+    private static DestinationInput Input(string name = "warehouse", string password = "") =>
+        new() { Name = name, ServerName = "db.example.test", Username = "loader", Database = "sales", Password = password };
+
+    [Fact]
+    public async Task Initialize_EmptyDirectory_AppliesMigrationsInWalMode()
+    {
+        using var session = _portal.Start();
+        await using var db = await session.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+        var applied = await db.Database.GetAppliedMigrationsAsync();
+        var pending = await db.Database.GetPendingMigrationsAsync();
+        var journal = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
+
+        Assert.Contains(applied, m => m.EndsWith("_InitialCreate", StringComparison.Ordinal));
+        Assert.Empty(pending);
+        Assert.Equal("wal", journal.Single());
+        Assert.True(File.Exists(Path.Combine(_portal.DataDirectory, "portal.db")));
+    }
+
+    [Fact]
+    public async Task Create_NameDifferingOnlyInCaseAndSpaces_IsRejectedAsDuplicate()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        Assert.Equal(SaveStatus.Saved, (await service.CreateAsync(Input("Warehouse"))).Status);
+
+        var second = await service.CreateAsync(Input("  WAREHOUSE "));
+
+        Assert.Equal(SaveStatus.Invalid, second.Status);
+        var error = Assert.Single(second.FieldErrors);
+        Assert.Equal(nameof(DestinationInput.Name), error.Field);
+        Assert.Contains("already exists", error.Message);
+        Assert.Equal(1, (await service.ListAsync(new DestinationListQuery())).TotalCount);
+    }
+
+    [Fact]
+    public async Task Update_RenamingOntoAnotherDestination_IsRejectedAsDuplicate()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        await service.CreateAsync(Input("alpha"));
+        var beta = await service.CreateAsync(Input("beta"));
+
+        var result = await service.UpdateAsync(beta.Id!.Value, beta.Version!.Value, Input("ALPHA"));
+
+        Assert.Equal(SaveStatus.Invalid, result.Status);
+        Assert.Equal(nameof(DestinationInput.Name), Assert.Single(result.FieldErrors).Field);
+    }
+
+    [Fact]
+    public async Task Update_WithStaleVersion_ReportsWhoChangedItAndWritesNothing()
+    {
+        using var first = _portal.Start();
+        var created = await first.Get<DestinationService>().CreateAsync(Input("warehouse"));
+        var loadedVersion = created.Version!.Value;
+
+        _portal.User.Name = "bob";
+        var bobsEdit = Input("warehouse");
+        bobsEdit.Port = "6432";
+        var bobsSave = await first.Get<DestinationService>().UpdateAsync(created.Id!.Value, loadedVersion, bobsEdit);
+        Assert.Equal(SaveStatus.Saved, bobsSave.Status);
+
+        _portal.User.Name = "alice";
+        var alicesEdit = Input("warehouse");
+        alicesEdit.Database = "finance";
+        var alicesSave = await first.Get<DestinationService>().UpdateAsync(created.Id!.Value, loadedVersion, alicesEdit);
+
+        Assert.Equal(SaveStatus.Conflict, alicesSave.Status);
+        Assert.Equal("bob", alicesSave.Conflict!.UpdatedBy);
+        Assert.Equal(bobsSave.Version, alicesSave.Conflict.CurrentVersion);
+        var stored = await first.Get<DestinationService>().GetForEditAsync(created.Id!.Value);
+        Assert.Equal("6432", stored!.Input.Port);
+        Assert.Equal("sales", stored.Input.Database);
+    }
+
+    [Fact]
+    public async Task Update_OverwriteWithCurrentVersionAfterConflict_Saves()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        var created = await service.CreateAsync(Input());
+        await service.UpdateAsync(created.Id!.Value, created.Version!.Value, Input());
+        var edit = Input();
+        edit.Database = "finance";
+        var conflict = await service.UpdateAsync(created.Id!.Value, created.Version!.Value, edit);
+
+        var overwrite = await service.UpdateAsync(created.Id!.Value, conflict.Conflict!.CurrentVersion, edit);
+
+        Assert.Equal(SaveStatus.Saved, overwrite.Status);
+        Assert.Equal("finance", (await service.GetForEditAsync(created.Id!.Value))!.Input.Database);
+    }
+
+    [Fact]
+    public async Task Save_Password_NeverAppearsInDatabaseOrWalFiles()
+    {
+        using (var session = _portal.Start())
+        {
+            var service = session.Get<DestinationService>();
+            var created = await service.CreateAsync(Input(password: CanaryPassword));
+            var replaced = Input(password: CanaryPassword + "-2");
+            await service.UpdateAsync(created.Id!.Value, created.Version!.Value, replaced);
+        }
+
+        // Check while the WAL still holds the writes (before any checkpoint folds them into the main file) and after.
+        AssertCanaryAbsentFromDataFiles();
+        SqliteConnection.ClearAllPools();
+        AssertCanaryAbsentFromDataFiles();
+    }
+
+    private void AssertCanaryAbsentFromDataFiles()
+    {
+        var files = Directory.GetFiles(_portal.DataDirectory, "portal.db*");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var bytes = File.ReadAllBytes(file);
+            Assert.DoesNotContain(CanaryPassword, Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+            Assert.DoesNotContain(CanaryPassword, Encoding.Unicode.GetString(bytes), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_DataAndPasswordSurvive()
+    {
+        Guid id;
+        using (var before = _portal.Start())
+        {
+            id = (await before.Get<DestinationService>().CreateAsync(Input(password: CanaryPassword))).Id!.Value;
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var after = _portal.Start();
+        var stored = await after.Get<DestinationService>().GetForEditAsync(id);
+
+        Assert.NotNull(stored);
+        Assert.Equal("warehouse", stored.Input.Name);
+        Assert.True(stored.HasPassword);
+        Assert.Equal("", stored.Input.Password);
+        Assert.Equal(CanaryPassword, await after.Get<DestinationService>().GetStoredPasswordAsync(id));
+    }
+
+    [Fact]
+    public async Task Update_EmptyPassword_KeepsTheStoredOne_ClearRemovesIt_NewValueReplacesIt()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        var created = await service.CreateAsync(Input(password: "first"));
+
+        var kept = await service.UpdateAsync(created.Id!.Value, created.Version!.Value, Input());
+        Assert.Equal("first", await service.GetStoredPasswordAsync(created.Id!.Value));
+
+        var replaced = await service.UpdateAsync(created.Id!.Value, kept.Version!.Value, Input(password: "second"));
+        Assert.Equal("second", await service.GetStoredPasswordAsync(created.Id!.Value));
+
+        var clear = Input();
+        clear.ClearPassword = true;
+        await service.UpdateAsync(created.Id!.Value, replaced.Version!.Value, clear);
+        Assert.Null(await service.GetStoredPasswordAsync(created.Id!.Value));
+        Assert.False((await service.GetForEditAsync(created.Id!.Value))!.HasPassword);
+    }
+
+    [Fact]
+    public async Task GetStoredPassword_KeyRingLost_ReturnsNullInsteadOfThrowing()
+    {
+        Guid id;
+        using (var session = _portal.Start())
+        {
+            id = (await session.Get<DestinationService>().CreateAsync(Input(password: CanaryPassword))).Id!.Value;
+        }
+
+        foreach (var key in Directory.GetFiles(Path.Combine(_portal.DataDirectory, "keys")))
+        {
+            File.Delete(key);
+        }
+
+        using var restarted = _portal.Start();
+        var service = restarted.Get<DestinationService>();
+
+        Assert.Null(await service.GetStoredPasswordAsync(id));
+        Assert.True((await service.GetForEditAsync(id))!.HasPassword);
+    }
+
+    [Fact]
+    public async Task GetCopy_PrefillsCopyOfNameWithoutPassword()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        var source = Input("warehouse", CanaryPassword);
+        source.UsePrivateEndpoint = true;
+        source.PrivateEndpoint = "10.1.2.3";
+        var created = await service.CreateAsync(source);
+
+        var copy = await service.GetCopyAsync(created.Id!.Value);
+
+        Assert.NotNull(copy);
+        Assert.Equal("Copy of warehouse", copy.Name);
+        Assert.Equal("", copy.Password);
+        Assert.Equal("10.1.2.3", copy.PrivateEndpoint);
+        var saved = await service.CreateAsync(copy);
+        Assert.Null(await service.GetStoredPasswordAsync(saved.Id!.Value));
+    }
+
+    [Fact]
+    public async Task Create_StampsCreatorAndUtcTimes()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        var before = DateTime.UtcNow.AddSeconds(-1);
+
+        var created = await service.CreateAsync(Input());
+        var stored = await service.GetForEditAsync(created.Id!.Value);
+
+        Assert.Equal("alice", stored!.CreatedBy);
+        Assert.Equal("alice", stored.UpdatedBy);
+        Assert.Equal(DateTimeKind.Utc, stored.CreatedAtUtc.Kind);
+        Assert.InRange(stored.CreatedAtUtc, before, DateTime.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
+    public async Task Create_InvalidInput_SavesNothing()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        var input = Input();
+        input.Port = "65536";
+
+        var result = await service.CreateAsync(input);
+
+        Assert.Equal(SaveStatus.Invalid, result.Status);
+        Assert.Equal(nameof(DestinationInput.Port), Assert.Single(result.FieldErrors).Field);
+        Assert.Equal(0, (await service.ListAsync(new DestinationListQuery())).TotalCount);
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheDestination_SecondDeleteReportsMissing()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        var created = await service.CreateAsync(Input());
+
+        Assert.True(await service.DeleteAsync(created.Id!.Value));
+        Assert.False(await service.DeleteAsync(created.Id!.Value));
+        Assert.Null(await service.GetForEditAsync(created.Id!.Value));
+    }
+
+    [Fact]
+    public async Task Update_DeletedMeanwhile_ReportsNotFound()
+    {
+        using var session = _portal.Start();
+        var service = session.Get<DestinationService>();
+        var created = await service.CreateAsync(Input());
+        await service.DeleteAsync(created.Id!.Value);
+
+        var result = await service.UpdateAsync(created.Id!.Value, created.Version!.Value, Input());
+
+        Assert.Equal(SaveStatus.NotFound, result.Status);
+    }
+}
