@@ -127,10 +127,20 @@ public sealed class DestinationServiceTests : IDisposable
     private void AssertCanaryAbsentFromDataFiles()
     {
         var files = Directory.GetFiles(_portal.DataDirectory, "portal.db*");
-        Assert.NotEmpty(files);
+        Assert.Contains(Path.Combine(_portal.DataDirectory, "portal.db"), files);
         foreach (var file in files)
         {
-            var bytes = File.ReadAllBytes(file);
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(file);
+            }
+            catch (FileNotFoundException)
+            {
+                // -wal and -shm disappear when the last connection closes and SQLite checkpoints; nothing left to leak.
+                continue;
+            }
+
             Assert.DoesNotContain(CanaryPassword, Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
             Assert.DoesNotContain(CanaryPassword, Encoding.Unicode.GetString(bytes), StringComparison.Ordinal);
         }
