@@ -35,6 +35,15 @@ public sealed class DestinationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Model_HasNoChangesMissingFromTheMigrations()
+    {
+        using var session = _portal.Start();
+        await using var db = await session.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The EF model changed without a migration: run dotnet ef migrations add.");
+    }
+
+    [Fact]
     public async Task Create_NameDifferingOnlyInCaseAndSpaces_IsRejectedAsDuplicate()
     {
         using var session = _portal.Start();

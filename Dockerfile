@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# Build: docker build -t destination-portal .
+# Run:   docker run -p 8080:8080 -v portal-data:/data destination-portal
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project files alone, so the package layer is cached across source changes.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/DestinationPortal.Core/DestinationPortal.Core.csproj src/DestinationPortal.Core/
+COPY src/DestinationPortal.Web/DestinationPortal.Web.csproj src/DestinationPortal.Web/
+RUN dotnet restore src/DestinationPortal.Web/DestinationPortal.Web.csproj
+COPY src/ src/
+# The same publish the tests run (tests/DestinationPortal.IntegrationTests/Hosting/PublishedAppSmokeTests.cs).
+RUN dotnet publish src/DestinationPortal.Web -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# Npgsql's Kerberos (Windows Authentication) loads libgssapi_krb5.so.2, which the .NET images no longer ship.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libgssapi-krb5-2 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app .
+# The database and the Data Protection key ring live together in /data: back up the volume as a whole.
+RUN mkdir /data && chown app:app /data
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Portal__DataDirectory=/data
+VOLUME /data
+EXPOSE 8080
+# The non-root user the official image provides (uid 1654).
+USER app
+ENTRYPOINT ["dotnet", "DestinationPortal.Web.dll"]

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The one test command: on a fresh Debian machine it installs what the tests need (Debian packages only),
+# builds with warnings as errors and runs every test project. CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n==> %s\n' "$*"; }
+
+# --- prerequisites ---------------------------------------------------------------------------------
+command -v dotnet >/dev/null || { echo "error: the .NET SDK is not on PATH (see global.json for the version)." >&2; exit 1; }
+
+missing=()
+# Integration tests start throwaway PostgreSQL clusters from the Debian server binaries when no Docker engine answers.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+
+if ((${#missing[@]})); then
+  log "Installing missing Debian packages: ${missing[*]}"
+  if [[ $(id -u) -eq 0 ]]; then
+    SUDO=()
+  elif command -v sudo >/dev/null; then
+    SUDO=(sudo)
+  else
+    echo "error: missing ${missing[*]}; install them with: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  "${SUDO[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- build and test ----------------------------------------------------------------------------------
+log "Restoring"
+dotnet restore DestinationPortal.sln
+
+log "Building (warnings are errors)"
+dotnet build DestinationPortal.sln --no-restore -c Release
+
+log "Testing"
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+set +e
+dotnet test DestinationPortal.sln --no-build -c Release 2>&1 | tee "$results"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test assemblies, in the plain form CI reads.
+awk '/(Passed|Failed)! +- +Failed:/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "\nTests: %d passed, %d failed, %d skipped\n", p, f, s }' "$results"
+
+if grep -qE 'Skipped: +[1-9]' "$results"; then
+  echo "error: tests were skipped; a skipped test proves nothing." >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DestinationPortal.IntegrationTests.Hosting;
+
+/// <summary>
+/// There is no Docker engine on the build machines, so this runs the Dockerfile's own publish command and starts
+/// the result the way the container does (Production, a data directory, an explicit URL), then asks /health.
+/// </summary>
+public sealed class PublishedAppSmokeTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("dp-publish-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    [Fact]
+    public async Task PublishedApp_Starts_HealthAnswers200AndHomePageRenders()
+    {
+        var publishDirectory = Path.Combine(_work.FullName, "publish");
+        var publish = await RunAsync("dotnet", ["publish", Path.Combine(RepositoryPaths.Root, "src", "DestinationPortal.Web"), "-c", "Release", "-o", publishDirectory], TimeSpan.FromMinutes(5));
+        Assert.True(publish.ExitCode == 0, "dotnet publish failed:\n" + publish.Output);
+
+        var port = FreeLoopbackPort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(publishDirectory, "DestinationPortal.Web.dll")])
+        {
+            WorkingDirectory = publishDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["Portal__DataDirectory"] = Path.Combine(_work.FullName, "data");
+        using var app = Process.Start(start)!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        app.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        app.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        app.BeginOutputReadLine();
+        app.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            var health = await WaitForHealthAsync(http, app, TimeSpan.FromSeconds(60));
+            Assert.True(health == HttpStatusCode.OK, $"/health answered {health}. App output:\n{string.Join('\n', log)}");
+
+            var home = await http.GetStringAsync("/");
+            Assert.Contains("Manage Destinations", home);
+            Assert.True(File.Exists(Path.Combine(_work.FullName, "data", "portal.db")));
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(_work.FullName, "data", "keys")));
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<HttpStatusCode?> WaitForHealthAsync(HttpClient http, Process app, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout && !app.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                return response.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet: Kestrel opens the port after migrations ran.
+                await Task.Delay(200);
+            }
+        }
+
+        return null;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
