@@ -1,0 +1,167 @@
+using BenchmarkDotNet.Attributes;
+using Bunit;
+using DestinationPortal.Core;
+using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Persistence;
+using DestinationPortal.Web.Components.Destinations;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace DestinationPortal.Benchmarks;
+
+/// <summary>
+/// Manage Destinations with 10,000 stored destinations: the first page and a filter, through the portal's service
+/// and through a full component render, against raw Microsoft.Data.Sqlite running the same SQL as the reference.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 3, iterationCount: 15)]
+public class ManageDestinationsBenchmarks
+{
+    private const int DestinationCount = 10_000;
+    private const string FilterText = "sales-42";
+
+    private string _dataDirectory = null!;
+    private ServiceProvider _services = null!;
+    private IServiceScope _scope = null!;
+    private DestinationService _destinations = null!;
+    private SqliteConnection _raw = null!;
+    private BunitContext _bunit = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _dataDirectory = Directory.CreateTempSubdirectory("dp-bench-").FullName;
+        var services = new ServiceCollection();
+        AddPortal(services);
+        _services = services.BuildServiceProvider();
+        await _services.InitializePortalDatabaseAsync();
+        await SeedAsync();
+        _scope = _services.CreateScope();
+        _destinations = _scope.ServiceProvider.GetRequiredService<DestinationService>();
+
+        _raw = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "portal.db")}");
+        await _raw.OpenAsync();
+
+        _bunit = new BunitContext();
+        _bunit.JSInterop.Mode = JSRuntimeMode.Loose;
+        AddPortal(_bunit.Services);
+        _bunit.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
+    }
+
+    private void AddPortal(IServiceCollection services)
+    {
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Portal:DataDirectory"] = _dataDirectory })
+            .Build());
+        services.AddLogging();
+        services.AddPortalCore();
+        services.AddSingleton<ICurrentUser>(new BenchmarkUser());
+    }
+
+    private async Task SeedAsync()
+    {
+        var factory = _services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var now = DateTime.UtcNow;
+        for (var i = 0; i < DestinationCount; i++)
+        {
+            var name = (i % 3) switch { 0 => $"sales-{i}", 1 => $"finance-{i}", _ => $"hr-{i}" };
+            db.Destinations.Add(new Destination
+            {
+                Id = Guid.CreateVersion7(),
+                Name = name,
+                NormalizedName = name.ToUpperInvariant(),
+                TypeId = PostgreSqlDestinationType.Id,
+                ServerName = $"pg-{i % 97}.corp.local",
+                Port = 5432,
+                TlsMode = TlsMode.VerifyFull,
+                Username = "loader",
+                Database = $"db_{i % 13}",
+                TimeoutSeconds = 10,
+                KerberosServiceName = "postgres",
+                CreatedAtUtc = now,
+                CreatedBy = "seed",
+                UpdatedAtUtc = now.AddSeconds(-i),
+                UpdatedBy = "seed",
+                Version = Guid.NewGuid(),
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    [Benchmark(Baseline = true, Description = "Reference: raw SQLite, first page (COUNT + 25 rows)")]
+    public async Task<int> RawSqliteFirstPage() => await RawPageAsync(filter: null);
+
+    [Benchmark(Description = "Service: first page")]
+    public async Task<int> ServiceFirstPage() => (await _destinations.ListAsync(new DestinationListQuery(Take: 25))).Items.Count;
+
+    [Benchmark(Description = "Reference: raw SQLite, filtered page")]
+    public async Task<int> RawSqliteFilteredPage() => await RawPageAsync(FilterText);
+
+    [Benchmark(Description = "Service: filter keystroke (filtered page)")]
+    public async Task<int> ServiceFilteredPage() => (await _destinations.ListAsync(new DestinationListQuery(Filter: FilterText, Take: 25))).Items.Count;
+
+    [Benchmark(Description = "Render: Manage Destinations, first page (component + data + diff)")]
+    public int RenderFirstPage()
+    {
+        var cut = _bunit.Render(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<ManageDestinations>(1);
+            builder.CloseComponent();
+        });
+        cut.WaitForState(() => cut.FindAll("tbody tr.mud-table-row").Count == 25, TimeSpan.FromSeconds(10));
+        var rows = cut.FindAll("tbody tr.mud-table-row").Count;
+        _bunit.DisposeComponentsAsync().GetAwaiter().GetResult();
+        return rows;
+    }
+
+    private async Task<int> RawPageAsync(string? filter)
+    {
+        var where = filter is null ? "" : "WHERE instr(NormalizedName, $upper) > 0 OR ServerName LIKE $like ESCAPE '\\' OR Database LIKE $like ESCAPE '\\'";
+        await using var count = _raw.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM Destinations {where}";
+        await using var page = _raw.CreateCommand();
+        page.CommandText = $"SELECT Id, Name, TypeId, ServerName, Port, Database, TlsMode, LastTestSucceeded, LastTestAtUtc, UpdatedAtUtc, UpdatedBy FROM Destinations {where} ORDER BY NormalizedName, Id LIMIT 25";
+        if (filter is not null)
+        {
+            foreach (var command in new[] { count, page })
+            {
+                command.Parameters.AddWithValue("$upper", filter.ToUpperInvariant());
+                command.Parameters.AddWithValue("$like", $"%{filter}%");
+            }
+        }
+
+        _ = await count.ExecuteScalarAsync();
+        var rows = 0;
+        await using var reader = await page.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows++;
+        }
+
+        return rows;
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _bunit.DisposeAsync();
+        await _raw.DisposeAsync();
+        _scope.Dispose();
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private sealed class BenchmarkUser : ICurrentUser
+    {
+        public string Name => "benchmark";
+    }
+}
