@@ -648,7 +648,8 @@ internal sealed class ConnectionTestRun
     private void Emit(ConnectionTestStage stage, ConnectionTestStatus status, string message, IReadOnlyList<ConnectionTestDetail> details, ConnectionTestOutcome? outcome = null)
     {
         _warned |= status == ConnectionTestStatus.Warning;
-        _writer.TryWrite(new ConnectionTestEvent(_request.Id, stage, status, message, details, (long)_time.GetElapsedTime(_start).TotalMilliseconds, outcome));
+        // Copied: callers keep adding to their lists, and an event must not change after it was sent.
+        _writer.TryWrite(new ConnectionTestEvent(_request.Id, stage, status, message, [.. details], (long)_time.GetElapsedTime(_start).TotalMilliseconds, outcome));
     }
 
     private string Endpoint(IPAddress address) =>

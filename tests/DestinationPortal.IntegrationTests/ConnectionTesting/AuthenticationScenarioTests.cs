@@ -14,7 +14,7 @@ public sealed class AuthenticationScenarioTests(PostgreSqlServers servers)
         const string logLine = $"password authentication failed for user \"{TestRoles.Scram}\"";
         var before = await servers.Tls.CountLogLinesAsync(logLine);
 
-        var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.Prefer), "wrong-password");
+        var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.Prefer), "Wrong-canary-pass-2");
 
         AssertFailed(events, ConnectionTestStage.Authentication, ConnectionTestCategory.Authentication, nameof(DestinationInput.Password));
         Assert.Equal("28P01", Outcome(events).SqlState);

@@ -155,7 +155,7 @@ public sealed class NetworkAndSafetyTests(PostgreSqlServers servers)
         {
             for (var i = 0; i < 2; i++)
             {
-                var run = CreateTester(options, gate: gate).RunAsync(new ConnectionTestRequest(Guid.NewGuid(), destination, "x"), cancel.Token).GetAsyncEnumerator();
+                var run = CreateTester(options, gate: gate).RunAsync(new ConnectionTestRequest(Guid.NewGuid(), destination, "Cap-canary-pass-1"), cancel.Token).GetAsyncEnumerator();
                 running.Add(run);
                 // Holding a TCP connection means the run holds its slot.
                 while (await run.MoveNextAsync() && run.Current is not { Stage: ConnectionTestStage.TcpConnection, Status: ConnectionTestStatus.Succeeded })
@@ -163,9 +163,9 @@ public sealed class NetworkAndSafetyTests(PostgreSqlServers servers)
                 }
             }
 
-            var third = await RunAsync(destination, "x", CreateTester(options, gate: gate));
+            var third = await RunAsync(destination, "Cap-canary-pass-1", CreateTester(options, gate: gate));
             var otherUser = CreateTester(options, gate: gate, user: "bob");
-            var bobFirstEvent = await otherUser.RunAsync(new ConnectionTestRequest(Guid.NewGuid(), destination, "x"), cancel.Token).FirstAsync(cancel.Token);
+            var bobFirstEvent = await otherUser.RunAsync(new ConnectionTestRequest(Guid.NewGuid(), destination, "Cap-canary-pass-1"), cancel.Token).FirstAsync(cancel.Token);
 
             Assert.Single(third);
             Assert.Equal(ConnectionTestCategory.Busy, Outcome(third).Category);

@@ -44,6 +44,8 @@ public sealed class TlsScenarioTests(PostgreSqlServers servers)
         Assert.Equal(64, Detail(tls, "SHA-256 fingerprint").Length);
         Assert.Equal("SCRAM-SHA-256-PLUS", Detail(Last(events, ConnectionTestStage.Authentication), "Method requested by the server"));
         Assert.StartsWith("TLSv1.", Detail(Last(events, ConnectionTestStage.Database), "TLS seen by the server (pg_stat_ssl)"), StringComparison.Ordinal);
+        // Sent before the lookup, so it must not show what the lookup found later.
+        Assert.DoesNotContain(events[0].Details, d => d.Label == "Addresses");
     }
 
     [Fact]
