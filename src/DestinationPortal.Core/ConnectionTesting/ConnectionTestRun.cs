@@ -447,6 +447,10 @@ internal sealed class ConnectionTestRun
         {
             return TimedOut(_destination.TimeoutSeconds);
         }
+        catch (NpgsqlException ex) when (ex.InnerException is SocketException socketError)
+        {
+            return Fail(ConnectionTestCategory.Network, $"The connection for authentication failed although the probe a moment before got through ({socketError.SocketErrorCode}).", _hostField, details);
+        }
         catch (NpgsqlException ex) when (ex.InnerException is AuthenticationException)
         {
             return Fail(ConnectionTestCategory.Tls, "The server's certificate was rejected on the authenticating connection; it differs from the one checked a moment before.", nameof(DestinationInput.TlsMode), details);
@@ -454,6 +458,7 @@ internal sealed class ConnectionTestRun
         catch (NpgsqlException ex) when (_destination.WindowsAuthentication)
         {
             var noTicket = ex.Message.Contains("UnknownCredentials", StringComparison.Ordinal) || ex.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase);
+            details.Add(new("Kerberos error", ex.Message));
             return Fail(ConnectionTestCategory.Authentication, noTicket
                 ? "Kerberos authentication failed: the portal's process has no Kerberos credentials (no ticket; run kinit or configure a keytab)."
                 : $"Kerberos authentication failed: {ex.Message}", nameof(DestinationInput.WindowsAuthentication), details);

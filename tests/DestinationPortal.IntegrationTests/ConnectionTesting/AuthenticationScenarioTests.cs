@@ -133,6 +133,28 @@ public sealed class AuthenticationScenarioTests(PostgreSqlServers servers)
     }
 
     [Fact]
+    public async Task RunAsync_KerberosUserWithoutWindowsAuthentication_AsksToTurnItOn()
+    {
+        var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.Kerberos, TlsMode.Require), "Krb-canary-pass-3");
+
+        AssertFailed(events, ConnectionTestStage.Authentication, ConnectionTestCategory.Authentication, nameof(DestinationInput.WindowsAuthentication));
+        Assert.Equal("GSSAPI (Kerberos)", Detail(Last(events, ConnectionTestStage.Authentication), "Method requested by the server"));
+    }
+
+    [Fact]
+    public async Task RunAsync_WindowsAuthenticationWithoutTicket_SaysThereAreNoKerberosCredentials()
+    {
+        var events = await RunAsync(
+            Destination(servers.Tls.Port, TestRoles.Kerberos, TlsMode.Require, server: TestCertificates.ServerDnsName, privateEndpoint: "127.0.0.1", windowsAuthentication: true),
+            password: null);
+
+        AssertFailed(events, ConnectionTestStage.Authentication, ConnectionTestCategory.Authentication, nameof(DestinationInput.WindowsAuthentication));
+        var authentication = Last(events, ConnectionTestStage.Authentication);
+        Assert.Equal($"postgres/{TestCertificates.ServerDnsName}", Detail(authentication, "Kerberos service principal"));
+        Assert.Contains("no Kerberos credentials", Outcome(events).Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ToReportText_SuccessfulRun_ListsEveryStageWithoutPassword()
     {
         var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.Require), TestRoles.ScramPassword);

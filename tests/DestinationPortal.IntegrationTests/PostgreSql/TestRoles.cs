@@ -19,6 +19,9 @@ public static class TestRoles
     public const string NoCreate = "nocreateuser";
     public const string NoCreatePassword = "nocreate-secret-5";
 
+    /// <summary>Kerberos only. The test servers have no keytab, but the server asks for GSSAPI before it needs one.</summary>
+    public const string Kerberos = "gssuser";
+
     // Order matters: pg_hba.conf uses the first matching line.
     public const string HbaConf = $"""
         host all postgres 127.0.0.1/32 scram-sha-256
@@ -27,6 +30,7 @@ public static class TestRoles
         host all {Md5} 127.0.0.1/32 md5
         host all {Cleartext} 127.0.0.1/32 password
         host all {Trust} 127.0.0.1/32 trust
+        host all {Kerberos} 127.0.0.1/32 gss
         host all {Scram},{NoCreate} 127.0.0.1/32 scram-sha-256
         """;
 
@@ -38,6 +42,7 @@ public static class TestRoles
         CREATE ROLE {Reject} LOGIN PASSWORD 'unused';
         CREATE ROLE {NoHbaEntry} LOGIN PASSWORD 'unused';
         CREATE ROLE {NoCreate} LOGIN PASSWORD '{NoCreatePassword}';
+        CREATE ROLE {Kerberos} LOGIN;
         SET password_encryption = 'md5';
         CREATE ROLE {Md5} LOGIN PASSWORD '{Md5Password}';
         RESET password_encryption;
