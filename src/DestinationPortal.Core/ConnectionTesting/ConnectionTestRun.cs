@@ -393,14 +393,14 @@ internal sealed class ConnectionTestRun
         }
 
         var method = startup.Method!.Value;
-        var methodName = MethodName(method, startup.SaslMechanisms, probe.Encrypted);
+        var methodName = AuthenticationMethods.DisplayName(method, startup.SaslMechanisms, probe.Encrypted);
         var details = new List<ConnectionTestDetail>
         {
             new("User", _username),
             new("Method requested by the server", methodName),
             new("Encrypted", probe.Encrypted ? "yes (TLS)" : "no"),
         };
-        var passwordMethod = method is AuthenticationMethod.Cleartext or AuthenticationMethod.Md5 or AuthenticationMethod.Sasl;
+        var passwordMethod = AuthenticationMethods.NeedsPassword(method);
         if (method == AuthenticationMethod.Other)
         {
             return Fail(ConnectionTestCategory.Authentication, "The server asks for an authentication method this portal does not support (only password, MD5, SCRAM and Kerberos).", nameof(DestinationInput.Username), details);
@@ -425,7 +425,7 @@ internal sealed class ConnectionTestRun
                 nameof(DestinationInput.Password), details);
         }
 
-        var warnings = MethodWarnings(method, probe.Encrypted);
+        var warnings = AuthenticationMethods.Warnings(method, probe.Encrypted);
         if (_destination.WindowsAuthentication)
         {
             details.Add(new("Kerberos service principal", $"{_destination.KerberosServiceName}/{_destination.ServerName}"));
@@ -490,17 +490,7 @@ internal sealed class ConnectionTestRun
             // hang (npgsql #6524). Kerberos still authenticates; TLS provides the encryption.
             GssEncryptionMode = GssEncryptionMode.Disable,
             ChannelBinding = ChannelBinding.Prefer,
-            // Pinned to what the probe saw, so a server cannot switch to a weaker method between probe and attempt,
-            // and PGREQUIREAUTH cannot change the result.
-            RequireAuth = method switch
-            {
-                AuthenticationMethod.Sasl => "ScramSHA256",
-                AuthenticationMethod.Md5 => "MD5",
-                AuthenticationMethod.Cleartext => "Password",
-                AuthenticationMethod.Gss => "GSS",
-                AuthenticationMethod.Sspi => "SSPI",
-                _ => "None",
-            },
+            RequireAuth = AuthenticationMethods.RequireAuth(method),
             KerberosServiceName = _destination.KerberosServiceName,
             Pooling = false,
             Timeout = _destination.TimeoutSeconds,
@@ -595,52 +585,13 @@ internal sealed class ConnectionTestRun
         }
 
         var details = new List<ConnectionTestDetail> { new("SQLSTATE", sqlState), new("Server message", message) };
-        var (category, field, explanation) = sqlState switch
-        {
-            "28P01" => (ConnectionTestCategory.Authentication, nameof(DestinationInput.Password),
-                $"Password authentication failed for user {_username}: the password is wrong, or the user does not exist (the server does not say which)."),
-            "28000" when !encrypted && message.Contains("no encryption", StringComparison.Ordinal) => (ConnectionTestCategory.Authentication, nameof(DestinationInput.TlsMode),
-                "The server accepts this user only over TLS (hostssl in pg_hba.conf). Choose TLS Mode Require or stricter."),
-            "28000" when message.Contains("rejects", StringComparison.Ordinal) => (ConnectionTestCategory.Authentication, nameof(DestinationInput.Username),
-                $"The server's pg_hba.conf rejects user {_username} from this portal's address for database {_destination.Database}."),
-            "28000" => (ConnectionTestCategory.Authentication, nameof(DestinationInput.Username),
-                $"The server's pg_hba.conf has no entry for user {_username} from this portal's address for database {_destination.Database}."),
-            "3D000" => (ConnectionTestCategory.Database, nameof(DestinationInput.Database), $"Database {_destination.Database} does not exist on this server."),
-            "42501" => (ConnectionTestCategory.Permissions, nameof(DestinationInput.Username), $"User {_username} may not connect to database {_destination.Database} (no CONNECT privilege)."),
-            "53300" => (ConnectionTestCategory.Database, (string?)null, "The server has no free connection slots (too many connections)."),
-            _ when sqlState.StartsWith("57P", StringComparison.Ordinal) => (ConnectionTestCategory.Database, (string?)null, "The server is starting up, shutting down or not accepting connections."),
-            _ => (ConnectionTestCategory.Database, (string?)null, $"The server refused the connection: {message}"),
-        };
+        var (category, field, explanation) = ServerErrors.Classify(sqlState, message, encrypted, _username, _destination.Database);
         return Fail(category, explanation, field, details, sqlState);
     }
 
     private Verdict NotPostgreSql(IPAddress address) =>
         // The peer's bytes are deliberately not quoted: a banner is for an attacker mapping services, not for the report.
         Fail(ConnectionTestCategory.NotPostgreSql, $"The service at {Endpoint(address)} is not a PostgreSQL server. Check Port.", nameof(DestinationInput.Port), []);
-
-    private static List<string> MethodWarnings(AuthenticationMethod method, bool encrypted) => method switch
-    {
-        AuthenticationMethod.Md5 => ["MD5 password authentication is deprecated by PostgreSQL; switch the role's password and pg_hba.conf to scram-sha-256."],
-        AuthenticationMethod.Cleartext when !encrypted =>
-            ["CRITICAL: the server asks for the password in cleartext and the connection is not encrypted, so the password crossed the network readable. Use TLS and scram-sha-256."],
-        AuthenticationMethod.Cleartext => ["The server asks for the password in cleartext; TLS protects it in transit, but scram-sha-256 never reveals it to the server."],
-        AuthenticationMethod.None => ["The server let this user in without any credential (trust or similar in pg_hba.conf)."],
-        _ => [],
-    };
-
-    private static string MethodName(AuthenticationMethod method, IReadOnlyList<string> mechanisms, bool encrypted) => method switch
-    {
-        // Npgsql picks -PLUS (channel binding) whenever the server offers it over TLS.
-        AuthenticationMethod.Sasl when encrypted && mechanisms.Contains("SCRAM-SHA-256-PLUS") => "SCRAM-SHA-256-PLUS",
-        AuthenticationMethod.Sasl when mechanisms.Contains("SCRAM-SHA-256") => "SCRAM-SHA-256",
-        AuthenticationMethod.Sasl => "SASL (" + string.Join(", ", mechanisms) + ")",
-        AuthenticationMethod.Md5 => "MD5",
-        AuthenticationMethod.Cleartext => "cleartext password",
-        AuthenticationMethod.Gss => "GSSAPI (Kerberos)",
-        AuthenticationMethod.Sspi => "SSPI",
-        AuthenticationMethod.None => "none",
-        _ => "unsupported",
-    };
 
     private Verdict Fail(ConnectionTestCategory category, string explanation, string? field, IReadOnlyList<ConnectionTestDetail> details, string? sqlState = null)
     {
