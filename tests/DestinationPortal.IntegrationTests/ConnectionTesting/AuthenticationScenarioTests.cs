@@ -8,13 +8,17 @@ namespace DestinationPortal.IntegrationTests.ConnectionTesting;
 [Collection(PostgreSqlTestGroup.Name)]
 public sealed class AuthenticationScenarioTests(PostgreSqlServers servers)
 {
-    [Fact]
-    public async Task RunAsync_WrongPasswordWithPrefer_CostsExactlyOneFailedAuthentication()
+    [Theory]
+    [InlineData(TlsMode.Prefer)]
+    [InlineData(TlsMode.Allow)]
+    [InlineData(TlsMode.Require)]
+    [InlineData(TlsMode.Disable)]
+    public async Task RunAsync_WrongPassword_CostsExactlyOneFailedAuthentication(TlsMode mode)
     {
         const string logLine = $"password authentication failed for user \"{TestRoles.Scram}\"";
         var before = await servers.Tls.CountLogLinesAsync(logLine);
 
-        var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.Prefer), "Wrong-canary-pass-2");
+        var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.Scram, mode), "Wrong-canary-pass-2");
 
         AssertFailed(events, ConnectionTestStage.Authentication, ConnectionTestCategory.Authentication, nameof(DestinationInput.Password));
         Assert.Equal("28P01", Outcome(events).SqlState);

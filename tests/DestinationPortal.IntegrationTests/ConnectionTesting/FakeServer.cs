@@ -45,6 +45,15 @@ internal sealed class FakeServer : IAsyncDisposable
     /// <summary>Greets like an SSH server, as port scanners see it.</summary>
     public static FakeServer Ssh() => new((socket, ct) => socket.SendAsync(Encoding.ASCII.GetBytes(SshBanner), ct).AsTask());
 
+    /// <summary>Answers whatever arrives with an HTTP error, as web servers do with a request they cannot parse.</summary>
+    public static FakeServer Http() => new(async (socket, ct) =>
+    {
+        await socket.ReceiveAsync(new byte[1024], ct);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(HttpResponse), ct);
+    });
+
+    public const string HttpResponse = "HTTP/1.1 400 Bad Request\r\nServer: nginx/1.25.3\r\nContent-Length: 0\r\n\r\n";
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -98,6 +98,36 @@ public sealed class NetworkAndSafetyTests(PostgreSqlServers servers)
     }
 
     [Fact]
+    public async Task RunAsync_HttpServiceOnPort_ReportsNotPostgreSqlWithoutEchoingResponse()
+    {
+        await using var http = FakeServer.Http();
+
+        var events = await RunAsync(Destination(http.Port, TestRoles.Scram, TlsMode.Require), TestRoles.ScramPassword);
+
+        AssertFailed(events, ConnectionTestStage.Tls, ConnectionTestCategory.NotPostgreSql, nameof(DestinationInput.Port));
+        Assert.DoesNotContain("nginx", events.ToReportText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTP", events.ToReportText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_NameWithUnreachableFirstAddress_ConnectsToTheNextCheckedAddress()
+    {
+        // The servers listen on 127.0.0.1 only, so ::1 is refused and the tester must move on.
+        var resolver = new FakeHostNameResolver(new Dictionary<string, IPAddress[]>
+        {
+            [TestCertificates.ServerDnsName] = [IPAddress.IPv6Loopback, IPAddress.Loopback],
+        });
+
+        var events = await RunAsync(
+            Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.VerifyFull, server: TestCertificates.ServerDnsName, caPem: servers.Certificates.Ca.CertificatePem),
+            TestRoles.ScramPassword,
+            CreateTester(resolver: resolver));
+
+        AssertSucceeded(events);
+        Assert.Equal("127.0.0.1", Detail(Last(events, ConnectionTestStage.TcpConnection), "Address"));
+    }
+
+    [Fact]
     public async Task RunAsync_AddressInDeniedNetwork_RefusesBeforeAnySocketOpens()
     {
         using var listener = new TcpListener(IPAddress.Parse("127.0.0.2"), 0);
