@@ -263,8 +263,25 @@ internal sealed class ConnectionTestRun
         {
             if (ssl is not null)
             {
+                await CloseQuietlyAsync(ssl);
                 await ssl.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends TLS close_notify so the server sees an orderly hang-up at the password prompt instead of a reset, which it
+    /// would log as "could not receive data from client".
+    /// </summary>
+    private static async Task CloseQuietlyAsync(SslStream ssl)
+    {
+        try
+        {
+            await ssl.ShutdownAsync();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The probe's answer is already in hand; a failed goodbye changes nothing.
         }
     }
 
