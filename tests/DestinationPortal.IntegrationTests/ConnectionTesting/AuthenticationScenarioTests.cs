@@ -113,6 +113,16 @@ public sealed class AuthenticationScenarioTests(PostgreSqlServers servers)
     }
 
     [Fact]
+    public async Task RunAsync_DatabaseWithoutConnectPrivilege_FailsDatabaseStageAsPermissions()
+    {
+        var events = await RunAsync(
+            Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.Require, database: TestRoles.RestrictedDatabase), TestRoles.ScramPassword);
+
+        AssertFailed(events, ConnectionTestStage.Database, ConnectionTestCategory.Permissions, nameof(DestinationInput.Username));
+        Assert.Equal("42501", Outcome(events).SqlState);
+    }
+
+    [Fact]
     public async Task RunAsync_UserWithoutCreateOnPublic_SucceedsWithPermissionsWarning()
     {
         var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.NoCreate, TlsMode.Require), TestRoles.NoCreatePassword);

@@ -108,14 +108,37 @@ public sealed class TlsScenarioTests(PostgreSqlServers servers)
     }
 
     [Fact]
-    public async Task RunAsync_VerifyCaWithCertificateForAnotherName_Passes()
+    public async Task RunAsync_VerifyCaWithCertificateForAnotherNameExpiringSoon_PassesWithExpiryWarning()
     {
         var events = await RunAsync(
             Destination(servers.OtherNameCertificate.Port, TestRoles.Scram, TlsMode.VerifyCA, server: "localhost", caPem: servers.Certificates.Ca.CertificatePem),
             TestRoles.ScramPassword);
 
         AssertSucceeded(events);
-        Assert.Contains("name mismatch", Detail(Last(events, ConnectionTestStage.Tls), "Chain result"), StringComparison.Ordinal);
+        var tls = Last(events, ConnectionTestStage.Tls);
+        Assert.Contains("name mismatch", Detail(tls, "Chain result"), StringComparison.Ordinal);
+        Assert.Equal(ConnectionTestStatus.Warning, tls.Status);
+        Assert.Contains("expires in", tls.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_VerifyFullWithoutCaCertificate_FailsAgainstSystemStore()
+    {
+        var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.VerifyFull, server: "localhost"), TestRoles.ScramPassword);
+
+        AssertFailed(events, ConnectionTestStage.Tls, ConnectionTestCategory.Tls, nameof(DestinationInput.CaCertificate));
+        Assert.Equal("this server's system store", Detail(Last(events, ConnectionTestStage.Tls), "Trust anchors"));
+    }
+
+    [Fact]
+    public async Task RunAsync_CaCertificateNotPem_FailsAsConfigurationBeforeConnecting()
+    {
+        var events = await RunAsync(
+            Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.VerifyFull, server: "localhost", caPem: "not a certificate"), TestRoles.ScramPassword);
+
+        Assert.Single(events);
+        Assert.Equal(ConnectionTestCategory.Configuration, Outcome(events).Category);
+        Assert.Equal(nameof(DestinationInput.CaCertificate), Outcome(events).FieldToFix);
     }
 
     [Fact]

@@ -73,8 +73,17 @@ public sealed class LocalCluster
         await LocalCommand.RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", cluster.LogFile], TimeSpan.FromSeconds(90));
 
         await using var dataSource = NpgsqlDataSource.Create(cluster.SuperuserConnectionString());
-        await using var command = dataSource.CreateCommand(TestRoles.SetupSql);
-        await command.ExecuteNonQueryAsync();
+        await using (var command = dataSource.CreateCommand(TestRoles.SetupSql))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // CREATE DATABASE refuses to run inside the implicit transaction of a multi-statement command.
+        foreach (var sql in TestRoles.DatabaseSetupSql)
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync();
+        }
         return cluster;
     }
 

@@ -35,7 +35,7 @@ public sealed class TestCertificates
 
     public PemCertificate Expired { get; }
 
-    /// <summary>Valid and signed by <see cref="Ca"/>, but only for other.portal.test.</summary>
+    /// <summary>Signed by <see cref="Ca"/>, but only for other.portal.test, and expiring in 10 days.</summary>
     public PemCertificate OtherName { get; }
 
     public static TestCertificates Create()
@@ -50,7 +50,7 @@ public sealed class TestCertificates
             new PemCertificate(otherCa.ExportCertificatePem(), otherCaKey.ExportPkcs8PrivateKeyPem()),
             Issue(ca, ServerDnsName, [ServerDnsName, "localhost"], [IPAddress.Loopback], now.AddDays(-1), now.AddDays(200)),
             Issue(ca, ServerDnsName, [ServerDnsName, "localhost"], [IPAddress.Loopback], now.AddDays(-20), now.AddDays(-10)),
-            Issue(ca, OtherDnsName, [OtherDnsName], [], now.AddDays(-1), now.AddDays(200)));
+            Issue(ca, OtherDnsName, [OtherDnsName], [], now.AddDays(-1), now.AddDays(10)));
     }
 
     private static X509Certificate2 CreateCa(string subject, ECDsa key, DateTimeOffset now)

@@ -34,6 +34,15 @@ public static class TestRoles
         host all {Scram},{NoCreate} 127.0.0.1/32 scram-sha-256
         """;
 
+    /// <summary>A database nobody but its owner may connect to.</summary>
+    public const string RestrictedDatabase = "restricted";
+
+    public static IReadOnlyList<string> DatabaseSetupSql { get; } =
+    [
+        $"CREATE DATABASE {RestrictedDatabase}",
+        $"REVOKE CONNECT ON DATABASE {RestrictedDatabase} FROM PUBLIC",
+    ];
+
     public const string SetupSql = $"""
         CREATE ROLE {Scram} LOGIN PASSWORD '{ScramPassword}';
         CREATE ROLE {HostSslOnly} LOGIN PASSWORD '{HostSslOnlyPassword}';
