@@ -567,6 +567,14 @@ internal sealed class ConnectionTestRun
         {
             return ServerError(ex.SqlState, ex.MessageText, encrypted, authenticated: true);
         }
+        catch (NpgsqlException ex) when (ex.InnerException is TimeoutException)
+        {
+            return TimedOut(_destination.TimeoutSeconds);
+        }
+        catch (NpgsqlException ex)
+        {
+            return Fail(ConnectionTestCategory.Database, $"The read-only checks failed: {ex.Message}", null, []);
+        }
 
         var details = new List<ConnectionTestDetail>
         {
