@@ -1,3 +1,4 @@
+using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Core.Secrets;
@@ -46,6 +47,14 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<DestinationTypeCatalog>();
         services.AddSingleton<DestinationValidator>();
         services.AddScoped<DestinationService>();
+
+        services.AddOptions<ConnectionTestingOptions>()
+            .BindConfiguration(ConnectionTestingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ConnectionTestGate>();
+        services.AddSingleton<IHostNameResolver, DnsHostNameResolver>();
+        services.AddScoped<ConnectionTester>();
         return services;
     }
 }

@@ -1,0 +1,19 @@
+using System.Net;
+using DestinationPortal.Core;
+using DestinationPortal.Core.ConnectionTesting;
+
+namespace DestinationPortal.IntegrationTests.ConnectionTesting;
+
+internal sealed class FakeCurrentUser(string name) : ICurrentUser
+{
+    public string Name { get; } = name;
+}
+
+/// <summary>Resolves listed names to fixed addresses and everything else through DNS.</summary>
+internal sealed class FakeHostNameResolver(IReadOnlyDictionary<string, IPAddress[]> names) : IHostNameResolver
+{
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        names.TryGetValue(host, out var addresses)
+            ? Task.FromResult(addresses)
+            : new DnsHostNameResolver().ResolveAsync(host, cancellationToken);
+}

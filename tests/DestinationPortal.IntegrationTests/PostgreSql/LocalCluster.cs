@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace DestinationPortal.IntegrationTests.PostgreSql;
+
+/// <summary>One running PostgreSQL server on a free loopback port, made from a copy of an initdb template.</summary>
+public sealed class LocalCluster
+{
+    private readonly string _binDirectory;
+    private readonly string _dataDirectory;
+
+    private LocalCluster(string name, string binDirectory, string dataDirectory, int port)
+    {
+        Name = name;
+        _binDirectory = binDirectory;
+        _dataDirectory = dataDirectory;
+        Port = port;
+        LogFile = Path.Combine(Path.GetDirectoryName(dataDirectory)!, name + ".log");
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public string LogFile { get; }
+
+    /// <summary>Copies the template, writes configuration and certificates, starts the server and creates the test roles.</summary>
+    public static async Task<LocalCluster> StartAsync(string name, string binDirectory, string template, PemCertificate? certificate)
+    {
+        var dataDirectory = Path.Combine(Path.GetDirectoryName(template)!, name);
+        CopyDirectory(template, dataDirectory);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The server refuses a data directory others can read.
+            File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var cluster = new LocalCluster(name, binDirectory, dataDirectory, FreeLoopbackPort());
+        var settings = new List<string>
+        {
+            $"port = {cluster.Port.ToString(CultureInfo.InvariantCulture)}",
+            "listen_addresses = '127.0.0.1'",
+            $"unix_socket_directories = '{dataDirectory}'",
+            "log_connections = on",
+            "log_line_prefix = '%m [%p] %q%u@%d '",
+            "lc_messages = 'C'",
+            "shared_buffers = 16MB",
+            "max_connections = 40",
+            "fsync = off",
+            "synchronous_commit = off",
+        };
+        if (certificate is null)
+        {
+            settings.Add("ssl = off");
+        }
+        else
+        {
+            await File.WriteAllTextAsync(Path.Combine(dataDirectory, "server.crt"), certificate.CertificatePem);
+            var keyPath = Path.Combine(dataDirectory, "server.key");
+            await File.WriteAllTextAsync(keyPath, certificate.KeyPem);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The server refuses a key file others can read.
+                File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            settings.AddRange(["ssl = on", "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'"]);
+        }
+
+        await File.AppendAllLinesAsync(Path.Combine(dataDirectory, "postgresql.conf"), settings);
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "pg_hba.conf"), TestRoles.HbaConf + "\n");
+        await LocalCommand.GiveToPostgresAsync(Path.GetDirectoryName(template)!);
+        await LocalCommand.RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", cluster.LogFile], TimeSpan.FromSeconds(90));
+
+        await using var dataSource = NpgsqlDataSource.Create(cluster.SuperuserConnectionString());
+        await using (var command = dataSource.CreateCommand(TestRoles.SetupSql))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // CREATE DATABASE refuses to run inside the implicit transaction of a multi-statement command.
+        foreach (var sql in TestRoles.DatabaseSetupSql)
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync();
+        }
+        return cluster;
+    }
+
+    public string SuperuserConnectionString() => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = "postgres",
+        Password = TestRoles.SuperuserPassword,
+        Database = "postgres",
+        SslMode = SslMode.Disable,
+        GssEncryptionMode = GssEncryptionMode.Disable,
+        Pooling = false,
+    }.ConnectionString;
+
+    /// <summary>How many lines of the server log contain <paramref name="text"/>.</summary>
+    public async Task<int> CountLogLinesAsync(string text)
+    {
+        // The server keeps the file open for appending; share it rather than wait for the server to let go.
+        await using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var count = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public Task StopAsync() =>
+        LocalCommand.RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-w", "-m", "immediate", "-D", _dataDirectory], TimeSpan.FromSeconds(30));
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, directory)));
+        }
+    }
+}
