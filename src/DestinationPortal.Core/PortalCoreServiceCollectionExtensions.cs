@@ -55,6 +55,9 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<ConnectionTestGate>();
         services.AddSingleton<IHostNameResolver, DnsHostNameResolver>();
         services.AddScoped<ConnectionTester>();
+        services.AddSingleton<ConnectionTestBroadcaster>();
+        services.AddSingleton<ConnectionTestHistory>();
+        services.AddScoped<DestinationTestRunner>();
         return services;
     }
 }

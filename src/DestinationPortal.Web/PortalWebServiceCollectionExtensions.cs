@@ -1,5 +1,7 @@
 using DestinationPortal.Core;
 using DestinationPortal.Core.Persistence;
+using System.Text.Json.Serialization;
+using DestinationPortal.Web.Hubs;
 using DestinationPortal.Web.Identity;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor;
@@ -26,6 +28,10 @@ public static class PortalWebServiceCollectionExtensions
             options.SnackbarConfiguration.ShowTransitionDuration = 150;
             options.SnackbarConfiguration.HideTransitionDuration = 150;
         });
+
+        // Enums travel by name (stage "Tls", status "Failed"): the contract in docs/api.md reads the same as the screens.
+        services.AddSignalR().AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddHostedService<ConnectionTestHubForwarder>();
 
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
 

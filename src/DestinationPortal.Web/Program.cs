@@ -2,6 +2,7 @@ using DestinationPortal.Core;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web;
 using DestinationPortal.Web.Components;
+using DestinationPortal.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapHealthChecks("/health");
+app.MapHub<ConnectionTestHub>(ConnectionTestHub.Path);
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

@@ -1,6 +1,6 @@
 namespace DestinationPortal.Core.ConnectionTesting;
 
-/// <summary>One labelled fact in a stage report, e.g. ("Protocol", "Tls13"). Values are plain text, never markup.</summary>
+/// <summary>One labelled fact in a stage report, e.g. ("Protocol", "TLS 1.3"). Values are plain text, never markup.</summary>
 public sealed record ConnectionTestDetail(string Label, string Value);
 
 /// <summary>

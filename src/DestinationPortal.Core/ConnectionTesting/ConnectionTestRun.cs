@@ -364,12 +364,12 @@ internal sealed class ConnectionTestRun
         findings ??= _certificates.Evaluate(null, null, SslPolicyErrors.RemoteCertificateNotAvailable, _time.GetUtcNow());
         var details = new List<ConnectionTestDetail>
         {
-            new("Protocol", ssl.SslProtocol.ToString()),
+            new("Protocol", ProtocolName(ssl.SslProtocol)),
             new("Cipher suite", ssl.NegotiatedCipherSuite.ToString()),
         };
         details.AddRange(findings.Details);
         var verified = Mode.ChecksCertificate();
-        var message = $"Encrypted with {ssl.SslProtocol}. " + (verified
+        var message = $"Encrypted with {ProtocolName(ssl.SslProtocol)}. " + (verified
             ? $"Certificate verified ({(Mode == TlsMode.VerifyFull ? "chain and name" : "chain; name not checked by Verify CA")})."
             : $"Certificate not checked: TLS Mode {Mode.DisplayName()} encrypts but does not authenticate the server (the check would say: {findings.ChainSummary}).");
         var status = ConnectionTestStatus.Succeeded;
@@ -655,4 +655,12 @@ internal sealed class ConnectionTestRun
         public static Verdict Failure(ConnectionTestStage? stage, ConnectionTestCategory category, string explanation, string? field) =>
             new(false, stage, category, explanation, field, null);
     }
+
+    // The names people read in server logs and pg_stat_ssl ("TLS 1.3"), not the enum's ("Tls13").
+    private static string ProtocolName(System.Security.Authentication.SslProtocols protocol) => protocol switch
+    {
+        System.Security.Authentication.SslProtocols.Tls13 => "TLS 1.3",
+        System.Security.Authentication.SslProtocols.Tls12 => "TLS 1.2",
+        _ => protocol.ToString(),
+    };
 }

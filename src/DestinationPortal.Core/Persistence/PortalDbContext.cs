@@ -1,3 +1,4 @@
+using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -7,6 +8,8 @@ namespace DestinationPortal.Core.Persistence;
 public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
 {
     public DbSet<Destination> Destinations => Set<Destination>();
+
+    public DbSet<ConnectionTestRunRecord> TestRuns => Set<ConnectionTestRunRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -26,6 +29,17 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         destination.Property(d => d.UpdatedBy).HasMaxLength(256);
         destination.Property(d => d.Version).IsConcurrencyToken();
         destination.HasIndex(d => d.UpdatedAtUtc);
+
+        var run = modelBuilder.Entity<ConnectionTestRunRecord>();
+        run.ToTable("TestRuns");
+        run.HasKey(r => r.Id);
+        run.HasOne<Destination>().WithMany().HasForeignKey(r => r.DestinationId).OnDelete(DeleteBehavior.Cascade);
+        run.HasIndex(r => new { r.DestinationId, r.StartedAtUtc });
+        run.Property(r => r.StartedBy).HasMaxLength(256);
+        run.Property(r => r.Target).HasMaxLength(300);
+        run.Property(r => r.ProblemStage).HasConversion<string>().HasMaxLength(32);
+        run.Property(r => r.Category).HasConversion<string>().HasMaxLength(32);
+        run.Property(r => r.SqlState).HasMaxLength(5);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -1,29 +1,14 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace DestinationPortal.IntegrationTests.Hosting;
 
-public sealed class PortalHostTests : IDisposable
+public sealed class PortalHostTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("dp-host-");
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly PortalApp _factory = new();
 
-    public PortalHostTests()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("Portal:DataDirectory", _data.FullName);
-        });
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public void Dispose()
-    {
-        _factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _data.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task Health_OnAFreshDataDirectory_IsHealthy()

@@ -17,6 +17,64 @@ namespace DestinationPortal.Core.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("DestinationPortal.Core.ConnectionTesting.ConnectionTestRunRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DestinationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProblemStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SqlState")
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TestedUnsavedChanges")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DestinationId", "StartedAtUtc");
+
+                    b.ToTable("TestRuns", (string)null);
+                });
+
             modelBuilder.Entity("DestinationPortal.Core.Destinations.Destination", b =>
                 {
                     b.Property<Guid>("Id")
@@ -116,6 +174,15 @@ namespace DestinationPortal.Core.Persistence.Migrations
                     b.HasIndex("UpdatedAtUtc");
 
                     b.ToTable("Destinations");
+                });
+
+            modelBuilder.Entity("DestinationPortal.Core.ConnectionTesting.ConnectionTestRunRecord", b =>
+                {
+                    b.HasOne("DestinationPortal.Core.Destinations.Destination", null)
+                        .WithMany()
+                        .HasForeignKey("DestinationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

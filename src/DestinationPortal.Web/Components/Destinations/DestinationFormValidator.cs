@@ -69,6 +69,9 @@ public sealed class DestinationFormValidator : ComponentBase, IDisposable
 
     private void OnValidationRequested(object? sender, ValidationRequestedEventArgs e)
     {
+        // Server-side messages (a duplicate name, a failed test blaming a field) describe the last attempt; a new
+        // attempt asks the server again, so they must not block it.
+        _serverErrors.Clear();
         _showAll = true;
         Refresh();
     }

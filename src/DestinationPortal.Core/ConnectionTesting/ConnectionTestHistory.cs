@@ -1,0 +1,55 @@
+using DestinationPortal.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace DestinationPortal.Core.ConnectionTesting;
+
+/// <summary>Stores finished runs of stored destinations: the last result for the grid and the latest runs for the details page.</summary>
+public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbFactory, SqliteWriteGate writeGate)
+{
+    public const int RunsKept = 20;
+
+    /// <summary>
+    /// Saves the run and trims the destination's history to <see cref="RunsKept"/>. The destination's "last test" changes
+    /// only when the run tested the stored definition, not unsaved edits. False when the destination no longer exists.
+    /// </summary>
+    public async Task<bool> RecordAsync(ConnectionTestRunRecord run, CancellationToken cancellationToken = default)
+    {
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var destination = await db.Destinations.SingleOrDefaultAsync(d => d.Id == run.DestinationId, cancellationToken);
+        if (destination is null)
+        {
+            return false;
+        }
+
+        db.TestRuns.Add(run);
+        if (!run.TestedUnsavedChanges)
+        {
+            // Not a user edit: the concurrency token stays, so an open editor is not told someone else saved.
+            destination.LastTestSucceeded = run.Succeeded;
+            destination.LastTestAtUtc = run.StartedAtUtc;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        var stale = await db.TestRuns.Where(r => r.DestinationId == run.DestinationId)
+            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
+            .Skip(RunsKept).Select(r => r.Id)
+            .ToListAsync(cancellationToken);
+        if (stale.Count > 0)
+        {
+            await db.TestRuns.Where(r => stale.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        return true;
+    }
+
+    public async Task<IReadOnlyList<ConnectionTestRunRecord>> LatestAsync(Guid destinationId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.TestRuns.AsNoTracking().Where(r => r.DestinationId == destinationId)
+            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
+            .Take(RunsKept)
+            .ToListAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using DestinationPortal.Core.Destinations;
+
+namespace DestinationPortal.Core.ConnectionTesting;
+
+/// <summary>
+/// Test Connection as the portal offers it: tests what a form holds (saved or not, never saving), decides which
+/// password may be sent, lets other watchers of the destination see the run live, and records its outcome.
+/// The screens and the hub both call this; <see cref="ConnectionTester"/> does the network work.
+/// </summary>
+public sealed class DestinationTestRunner(
+    DestinationService destinations,
+    DestinationValidator validator,
+    ConnectionTester tester,
+    ConnectionTestBroadcaster broadcaster,
+    ConnectionTestHistory history,
+    ICurrentUser currentUser,
+    TimeProvider clock)
+{
+    /// <summary>Tests a stored destination exactly as saved, with its stored password.</summary>
+    public async IAsyncEnumerable<ConnectionTestEvent> TestSavedAsync(Guid destinationId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var stored = await destinations.GetForEditAsync(destinationId, cancellationToken);
+        if (stored is null)
+        {
+            yield return Refusal(Guid.CreateVersion7(), "This destination does not exist (it may have been deleted).", field: null);
+            yield break;
+        }
+
+        await foreach (var item in TestAsync(destinationId, stored.Input, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>
+    /// Tests the form's values. <paramref name="destinationId"/> names the stored destination being edited, if any: its
+    /// stored password is used only while Server Name, Private endpoint, Port, Username and Database are unchanged, so a
+    /// stored password never goes to a host someone just typed.
+    /// </summary>
+    public async IAsyncEnumerable<ConnectionTestEvent> TestAsync(Guid? destinationId, DestinationInput input, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var runId = Guid.CreateVersion7();
+        var startedAt = clock.GetUtcNow().UtcDateTime;
+        var definition = validator.TryCreateDefinition(input, out var errors);
+        if (definition is null)
+        {
+            yield return Refusal(runId, "Correct the fields marked in the form, then test again: " + errors[0].Message, errors[0].Field);
+            yield break;
+        }
+
+        var saved = destinationId is { } id ? await destinations.GetForEditAsync(id, cancellationToken) : null;
+        var savedDefinition = saved is null ? null : validator.TryCreateDefinition(saved.Input, out _);
+        var (password, refusal) = await ChoosePasswordAsync(input, definition, saved, savedDefinition, cancellationToken);
+        if (refusal is not null)
+        {
+            yield return Refusal(runId, refusal, nameof(DestinationInput.Password));
+            yield break;
+        }
+
+        var events = new List<ConnectionTestEvent>();
+        await foreach (var item in tester.RunAsync(new ConnectionTestRequest(runId, definition, password), cancellationToken))
+        {
+            events.Add(item);
+            if (saved is not null)
+            {
+                await broadcaster.PublishAsync(new LiveTestEvent(saved.Id, currentUser.Name, item));
+            }
+
+            yield return item;
+        }
+
+        if (saved is not null && events.LastOrDefault()?.Outcome is { } outcome)
+        {
+            await history.RecordAsync(new ConnectionTestRunRecord
+            {
+                Id = runId,
+                DestinationId = saved.Id,
+                StartedAtUtc = startedAt,
+                StartedBy = currentUser.Name,
+                Target = Endpoint(definition),
+                // A typed or cleared password is an unsaved change too: the stored destination was not what ran.
+                TestedUnsavedChanges = definition != savedDefinition || input.Password.Length > 0 || input.ClearPassword,
+                Succeeded = outcome.Succeeded,
+                ProblemStage = outcome.ProblemStage,
+                Category = outcome.Category,
+                Explanation = outcome.Explanation,
+                SqlState = outcome.SqlState,
+                TotalMilliseconds = outcome.TotalMilliseconds,
+                ReportText = events.ToReportText(),
+            }, CancellationToken.None);
+        }
+    }
+
+    private async Task<(string? Password, string? Refusal)> ChoosePasswordAsync(
+        DestinationInput input, DestinationDefinition tested, DestinationForEdit? saved, DestinationDefinition? savedDefinition, CancellationToken cancellationToken)
+    {
+        if (input.WindowsAuthentication)
+        {
+            return (null, null);
+        }
+
+        if (input.Password.Length > 0)
+        {
+            return (input.Password, null);
+        }
+
+        if (saved is null || savedDefinition is null || !saved.HasPassword || input.ClearPassword)
+        {
+            return (null, null);
+        }
+
+        var sameTarget = tested.ServerName == savedDefinition.ServerName
+            && tested.PrivateEndpoint == savedDefinition.PrivateEndpoint
+            && tested.Port == savedDefinition.Port
+            && tested.Username == savedDefinition.Username
+            && tested.Database == savedDefinition.Database;
+        if (!sameTarget)
+        {
+            return (null, "Server Name, Private endpoint, Port, Username or Database differ from the saved destination, so the saved password is not sent. Type the password to test these settings.");
+        }
+
+        var stored = await destinations.GetStoredPasswordAsync(saved.Id, cancellationToken);
+        return stored is null
+            ? (null, "The saved password can no longer be decrypted (the portal's key ring changed). Type the password again and save it.")
+            : (stored, null);
+    }
+
+    private static string Endpoint(DestinationDefinition definition)
+    {
+        var host = definition.ConnectHost;
+        return (host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host) + ":" + definition.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static ConnectionTestEvent Refusal(Guid runId, string explanation, string? field) => new(
+        runId,
+        ConnectionTestStage.Result,
+        ConnectionTestStatus.Failed,
+        explanation,
+        [],
+        0,
+        new ConnectionTestOutcome(false, null, ConnectionTestCategory.Configuration, explanation, field, null, 0));
+}

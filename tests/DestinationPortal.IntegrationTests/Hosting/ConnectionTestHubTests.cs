@@ -1,0 +1,147 @@
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using DestinationPortal.Core.ConnectionTesting;
+using DestinationPortal.Core.Destinations;
+using DestinationPortal.IntegrationTests.PostgreSql;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DestinationPortal.IntegrationTests.Hosting;
+
+/// <summary>The hub contract of docs/api.md, exercised by an external Microsoft.AspNetCore.SignalR.Client against a real server.</summary>
+[Collection(PostgreSqlTestGroup.Name)]
+public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLifetime
+{
+    private readonly PortalApp _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private HubConnection Connect() => new HubConnectionBuilder()
+        .WithUrl(new Uri(_app.Server.BaseAddress, "hubs/connection-tests"), options =>
+        {
+            options.HttpMessageHandlerFactory = _ => _app.Server.CreateHandler();
+            options.Transports = HttpTransportType.LongPolling;
+        })
+        .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+        .Build();
+
+    private Task<Guid> SeedAsync() => _app.WithScopeAsync(async services =>
+    {
+        var result = await services.GetRequiredService<DestinationService>().CreateAsync(new DestinationInput
+        {
+            Name = "tls-server",
+            ServerName = "127.0.0.1",
+            Port = servers.Tls.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            TlsMode = TlsMode.Require,
+            Username = TestRoles.Scram,
+            Password = TestRoles.ScramPassword,
+            Database = "postgres",
+        });
+        Assert.Equal(SaveStatus.Saved, result.Status);
+        return result.Id!.Value;
+    });
+
+    [Fact]
+    public async Task TestDestination_StreamsEveryStageInOrderToAnExternalClient()
+    {
+        var id = await SeedAsync();
+        await using var client = Connect();
+        await client.StartAsync();
+
+        var events = new List<ConnectionTestEvent>();
+        await foreach (var item in client.StreamAsync<ConnectionTestEvent>("TestDestination", id))
+        {
+            events.Add(item);
+        }
+
+        var finished = events.Where(e => e.Status != ConnectionTestStatus.Running).Select(e => e.Stage).ToList();
+        Assert.Equal(
+            [ConnectionTestStage.NameResolution, ConnectionTestStage.TcpConnection, ConnectionTestStage.Tls, ConnectionTestStage.Authentication, ConnectionTestStage.Database, ConnectionTestStage.Result],
+            finished);
+        Assert.Single(events.Select(e => e.RunId).Distinct());
+        Assert.True(events[^1].Outcome!.Succeeded, events[^1].Message);
+        Assert.Equal("SCRAM-SHA-256-PLUS", events.Last(e => e.Stage == ConnectionTestStage.Authentication).Details.First(d => d.Label == "Method requested by the server").Value);
+        Assert.True(events.Zip(events.Skip(1)).All(pair => pair.First.ElapsedMilliseconds <= pair.Second.ElapsedMilliseconds));
+        Assert.DoesNotContain(events, e => e.ToString().Contains(TestRoles.ScramPassword, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WatchDestination_SeesAnotherCallersRunLive()
+    {
+        var id = await SeedAsync();
+        await using var watcher = Connect();
+        var seen = Channel.CreateUnbounded<(string StartedBy, ConnectionTestEvent Event)>();
+        watcher.On<Guid, string, ConnectionTestEvent>("TestEvent", (destinationId, startedBy, item) =>
+        {
+            Assert.Equal(id, destinationId);
+            seen.Writer.TryWrite((startedBy, item));
+        });
+        await watcher.StartAsync();
+        await watcher.InvokeAsync("WatchDestination", id);
+        await using var tester = Connect();
+        await tester.StartAsync();
+
+        var streamed = new List<ConnectionTestEvent>();
+        await foreach (var item in tester.StreamAsync<ConnectionTestEvent>("TestDestination", id))
+        {
+            streamed.Add(item);
+        }
+
+        var watched = new List<ConnectionTestEvent>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (watched.Count < streamed.Count)
+        {
+            var (startedBy, item) = await seen.Reader.ReadAsync(timeout.Token);
+            Assert.Equal("anonymous", startedBy);
+            watched.Add(item);
+        }
+
+        Assert.Equal(streamed.Select(e => (e.RunId, e.Stage, e.Status, e.Message)), watched.Select(e => (e.RunId, e.Stage, e.Status, e.Message)));
+    }
+
+    [Fact]
+    public async Task TestDestination_UnknownId_EndsWithAPlainFailure()
+    {
+        await using var client = Connect();
+        await client.StartAsync();
+
+        var events = new List<ConnectionTestEvent>();
+        await foreach (var item in client.StreamAsync<ConnectionTestEvent>("TestDestination", Guid.NewGuid()))
+        {
+            events.Add(item);
+        }
+
+        var only = Assert.Single(events);
+        Assert.Equal(ConnectionTestStage.Result, only.Stage);
+        Assert.False(only.Outcome!.Succeeded);
+        Assert.Contains("does not exist", only.Message);
+    }
+
+    [Fact]
+    public async Task TestDestination_RecordsTheOutcomeForTheGridAndHistory()
+    {
+        var id = await SeedAsync();
+        await using var client = Connect();
+        await client.StartAsync();
+        await foreach (var _ in client.StreamAsync<ConnectionTestEvent>("TestDestination", id))
+        {
+        }
+
+        var (summary, runs) = await _app.WithScopeAsync(async services =>
+        {
+            var page = await services.GetRequiredService<DestinationService>().ListAsync(new DestinationListQuery());
+            var history = await services.GetRequiredService<ConnectionTestHistory>().LatestAsync(id);
+            return (page.Items.Single(), history);
+        });
+
+        Assert.True(summary.LastTestSucceeded);
+        var run = Assert.Single(runs);
+        Assert.True(run.Succeeded);
+        Assert.False(run.TestedUnsavedChanges);
+        Assert.Equal($"127.0.0.1:{servers.Tls.Port}", run.Target);
+        Assert.DoesNotContain(TestRoles.ScramPassword, run.ReportText, StringComparison.Ordinal);
+    }
+}
