@@ -10,6 +10,10 @@ namespace DestinationPortal.Tests.Infrastructure;
 /// </summary>
 public abstract class PortalBunitContext : BunitContext
 {
+    // bUnit's 1 s default is too tight when test classes run in parallel on a 2-core machine; a wait only takes
+    // this long when its condition never becomes true.
+    static PortalBunitContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+
     protected PortalBunitContext()
     {
         Portal = new TestPortal();
