@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using DestinationPortal.Core;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -32,14 +30,7 @@ public class ConnectionTestBenchmarks
     public void Setup()
     {
         _dataDirectory = Directory.CreateTempSubdirectory("dp-bench-test-").FullName;
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Portal:DataDirectory"] = _dataDirectory })
-            .Build());
-        services.AddLogging();
-        services.AddPortalCore();
-        services.AddSingleton<ICurrentUser>(new BenchmarkUser());
-        _services = services.BuildServiceProvider();
+        _services = new ServiceCollection().AddBenchmarkPortal(_dataDirectory).BuildServiceProvider();
         _rawConnectionString = new NpgsqlConnectionStringBuilder
         {
             Host = Host,
@@ -92,10 +83,5 @@ public class ConnectionTestBenchmarks
     {
         await _services.DisposeAsync();
         Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    private sealed class BenchmarkUser : ICurrentUser
-    {
-        public string Name => "benchmark";
     }
 }

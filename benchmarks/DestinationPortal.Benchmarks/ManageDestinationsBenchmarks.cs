@@ -1,12 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using Bunit;
-using DestinationPortal.Core;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web.Components.Destinations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -35,9 +33,7 @@ public class ManageDestinationsBenchmarks
     public async Task SetupAsync()
     {
         _dataDirectory = Directory.CreateTempSubdirectory("dp-bench-").FullName;
-        var services = new ServiceCollection();
-        AddPortal(services);
-        _services = services.BuildServiceProvider();
+        _services = new ServiceCollection().AddBenchmarkPortal(_dataDirectory).BuildServiceProvider();
         await _services.InitializePortalDatabaseAsync();
         await SeedAsync();
         _scope = _services.CreateScope();
@@ -48,18 +44,8 @@ public class ManageDestinationsBenchmarks
 
         _bunit = new BunitContext();
         _bunit.JSInterop.Mode = JSRuntimeMode.Loose;
-        AddPortal(_bunit.Services);
+        _bunit.Services.AddBenchmarkPortal(_dataDirectory);
         _bunit.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-    }
-
-    private void AddPortal(IServiceCollection services)
-    {
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Portal:DataDirectory"] = _dataDirectory })
-            .Build());
-        services.AddLogging();
-        services.AddPortalCore();
-        services.AddSingleton<ICurrentUser>(new BenchmarkUser());
     }
 
     private async Task SeedAsync()
@@ -158,10 +144,5 @@ public class ManageDestinationsBenchmarks
         await _services.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    private sealed class BenchmarkUser : ICurrentUser
-    {
-        public string Name => "benchmark";
     }
 }

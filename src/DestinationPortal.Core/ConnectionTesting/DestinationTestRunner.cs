@@ -78,7 +78,7 @@ public sealed class DestinationTestRunner(
                 DestinationId = saved.Id,
                 StartedAtUtc = startedAt,
                 StartedBy = currentUser.Name,
-                Target = Endpoint(definition),
+                Target = DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port),
                 // A typed or cleared password is an unsaved change too: the stored destination was not what ran.
                 TestedUnsavedChanges = definition != savedDefinition || input.Password.Length > 0 || input.ClearPassword,
                 Succeeded = outcome.Succeeded,
@@ -124,12 +124,6 @@ public sealed class DestinationTestRunner(
         return stored is null
             ? (null, "The saved password can no longer be decrypted (the portal's key ring changed). Type the password again and save it.")
             : (stored, null);
-    }
-
-    private static string Endpoint(DestinationDefinition definition)
-    {
-        var host = definition.ConnectHost;
-        return (host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host) + ":" + definition.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static ConnectionTestEvent Refusal(Guid runId, string explanation, string? field) => new(

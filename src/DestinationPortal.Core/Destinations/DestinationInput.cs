@@ -69,4 +69,8 @@ public sealed record DestinationDefinition(
 {
     /// <summary>The host the TCP connection goes to: the private endpoint when set, else Server Name.</summary>
     public string ConnectHost => PrivateEndpoint ?? ServerName;
+
+    /// <summary>host:port as people write it, with IPv6 literals in brackets ([2001:db8::5]:5432).</summary>
+    public static string FormatEndpoint(string host, int port) =>
+        (host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
