@@ -1,18 +1,18 @@
 namespace DestinationPortal.Core.Destinations;
 
-/// <summary>A stored destination. Only <see cref="DestinationService"/> writes it.</summary>
+/// <summary>A stored destination. Only <see cref="DestinationService"/> writes it; <see cref="Apply"/> is the one place a definition is copied in.</summary>
 public sealed class Destination
 {
     public Guid Id { get; set; }
 
-    public required string Name { get; set; }
+    public string Name { get; set; } = "";
 
     /// <summary>Upper-cased invariant copy of <see cref="Name"/>: the unique index that makes names unique ignoring case.</summary>
-    public required string NormalizedName { get; set; }
+    public string NormalizedName { get; set; } = "";
 
-    public required string TypeId { get; set; }
+    public string TypeId { get; set; } = "";
 
-    public required string ServerName { get; set; }
+    public string ServerName { get; set; } = "";
 
     public int Port { get; set; }
 
@@ -27,13 +27,13 @@ public sealed class Destination
     /// <summary>The password encrypted with Data Protection; never the plaintext, never sent to a browser.</summary>
     public string? ProtectedPassword { get; set; }
 
-    public required string Database { get; set; }
+    public string Database { get; set; } = "";
 
     public string? CaCertificatePem { get; set; }
 
     public int TimeoutSeconds { get; set; }
 
-    public required string KerberosServiceName { get; set; }
+    public string KerberosServiceName { get; set; } = "";
 
     public DateTime CreatedAtUtc { get; set; }
 

@@ -99,12 +99,6 @@ public sealed class DestinationService(
         var entity = new Destination
         {
             Id = Guid.CreateVersion7(),
-            Name = definition.Name,
-            NormalizedName = Destination.Normalize(definition.Name),
-            TypeId = definition.TypeId,
-            ServerName = definition.ServerName,
-            Database = definition.Database,
-            KerberosServiceName = definition.KerberosServiceName,
             CreatedAtUtc = now,
             CreatedBy = currentUser.Name,
             UpdatedAtUtc = now,

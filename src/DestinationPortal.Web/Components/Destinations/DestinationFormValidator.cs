@@ -48,6 +48,12 @@ public sealed class DestinationFormValidator : ComponentBase, IDisposable
             _serverErrors[error.Field] = error.Message;
         }
 
+        ShowAll();
+    }
+
+    /// <summary>Shows every field's message, touched or not (a save or a test was attempted).</summary>
+    public void ShowAll()
+    {
         _showAll = true;
         Refresh();
     }
