@@ -21,5 +21,9 @@ internal static class BenchmarkServices
     private sealed class BenchmarkUser : ICurrentUser
     {
         public string Name => "benchmark";
+
+        public Core.Access.PortalRole? Role => Core.Access.PortalRole.Administrator;
+
+        public string? SourceAddress => "127.0.0.1";
     }
 }

@@ -1,3 +1,5 @@
+using DestinationPortal.Core.Access;
+using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
@@ -48,6 +50,8 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<DestinationValidator>();
         services.AddScoped<DestinationService>();
 
+        AddAccess(services);
+
         services.AddOptions<ConnectionTestingOptions>()
             .BindConfiguration(ConnectionTestingOptions.SectionName)
             .ValidateDataAnnotations()
@@ -59,5 +63,32 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<ConnectionTestHistory>();
         services.AddScoped<DestinationTestRunner>();
         return services;
+    }
+
+    private static void AddAccess(IServiceCollection services)
+    {
+        services.AddOptions<PortalAdminOptions>().BindConfiguration(PortalAdminOptions.SectionName);
+        services.AddIdentityCore<PortalUser>(options =>
+            {
+                // Length over composition rules (NIST SP 800-63B): 12 characters, anything allowed.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@";
+            })
+            .AddEntityFrameworkStores<PortalDbContext>();
+
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AccessGuard>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<UserAdministration>();
+        services.AddSingleton<FirstAdministrator>();
     }
 }

@@ -1,9 +1,7 @@
-using DestinationPortal.Core;
 using DestinationPortal.Core.Persistence;
 using System.Text.Json.Serialization;
 using DestinationPortal.Web.Hubs;
-using DestinationPortal.Web.Identity;
-using Microsoft.AspNetCore.Components.Server.Circuits;
+using DestinationPortal.Web.Access;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -35,9 +33,7 @@ public static class PortalWebServiceCollectionExtensions
 
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
 
-        services.AddScoped<CurrentUser>();
-        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
-        services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+        services.AddPortalAccess();
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using DestinationPortal.Core;
+using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web;
+using DestinationPortal.Web.Access;
 using DestinationPortal.Web.Components;
 using DestinationPortal.Web.Hubs;
 
@@ -12,6 +14,7 @@ builder.Services.AddPortalWeb(builder.Environment);
 var app = builder.Build();
 
 await app.Services.InitializePortalDatabaseAsync();
+await app.Services.GetRequiredService<FirstAdministrator>().InitializeAsync();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -19,11 +22,22 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseHttpsRedirection();
+app.UsePortalSecurityHeaders();
+app.UseSameOriginRealtime();
+// Scripts get bare status codes; people get the not-found page.
+app.UseWhen(
+    context => !PortalAccessServiceCollectionExtensions.IsMachineEndpoint(context.Request.Path),
+    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseCurrentUser();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
-app.MapHealthChecks("/health");
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapPortalAccessEndpoints();
 app.MapHub<ConnectionTestHub>(ConnectionTestHub.Path);
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using DestinationPortal.Core.Access;
+using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.Destinations;
 
 namespace DestinationPortal.Core.ConnectionTesting;
@@ -15,11 +17,14 @@ public sealed class DestinationTestRunner(
     ConnectionTestBroadcaster broadcaster,
     ConnectionTestHistory history,
     ICurrentUser currentUser,
+    AccessGuard guard,
+    AuditLog audit,
     TimeProvider clock)
 {
     /// <summary>Tests a stored destination exactly as saved, with its stored password.</summary>
     public async IAsyncEnumerable<ConnectionTestEvent> TestSavedAsync(Guid destinationId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
         var stored = await destinations.GetForEditAsync(destinationId, cancellationToken);
         if (stored is null)
         {
@@ -38,8 +43,10 @@ public sealed class DestinationTestRunner(
     /// stored password is used only while Server Name, Private endpoint, Port, Username and Database are unchanged, so a
     /// stored password never goes to a host someone just typed.
     /// </summary>
+    /// <exception cref="PortalAccessDeniedException">The caller's role does not allow testing (audited).</exception>
     public async IAsyncEnumerable<ConnectionTestEvent> TestAsync(Guid? destinationId, DestinationInput input, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
         var runId = Guid.CreateVersion7();
         var startedAt = clock.GetUtcNow().UtcDateTime;
         var definition = validator.TryCreateDefinition(input, out var errors);
@@ -52,25 +59,42 @@ public sealed class DestinationTestRunner(
         var saved = destinationId is { } id ? await destinations.GetForEditAsync(id, cancellationToken) : null;
         var savedDefinition = saved is null ? null : validator.TryCreateDefinition(saved.Input, out _);
         var (password, refusal) = await ChoosePasswordAsync(input, definition, saved, savedDefinition, cancellationToken);
+        var target = DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port);
         if (refusal is not null)
         {
+            await AuditRunAsync(saved?.Id, definition.Name, target, "Refused: password not sent", refusal);
             yield return Refusal(runId, refusal, nameof(DestinationInput.Password));
             yield break;
         }
 
         var events = new List<ConnectionTestEvent>();
-        await foreach (var item in tester.RunAsync(new ConnectionTestRequest(runId, definition, password), cancellationToken))
+        try
         {
-            events.Add(item);
-            if (saved is not null)
+            await foreach (var item in tester.RunAsync(new ConnectionTestRequest(runId, definition, password), cancellationToken))
             {
-                await broadcaster.PublishAsync(new LiveTestEvent(saved.Id, currentUser.Name, item));
-            }
+                events.Add(item);
+                if (saved is not null)
+                {
+                    await broadcaster.PublishAsync(new LiveTestEvent(saved.Id, currentUser.Name, item));
+                }
 
-            yield return item;
+                yield return item;
+            }
+        }
+        finally
+        {
+            // In finally so a run is audited even when the caller stops listening half-way (a closed tab, a dropped hub client).
+            var result = events.LastOrDefault()?.Outcome;
+            await AuditRunAsync(
+                saved?.Id,
+                definition.Name,
+                target,
+                result is null ? "Abandoned" : result.Succeeded ? AuditOutcomes.Succeeded : $"Failed: {result.ProblemStage?.ToString() ?? "Result"} ({result.Category})",
+                saved is null ? "unsaved destination" : null);
         }
 
-        if (saved is not null && events.LastOrDefault()?.Outcome is { } outcome)
+        var last = events.LastOrDefault()?.Outcome;
+        if (saved is not null && last is { } outcome)
         {
             await history.RecordAsync(new ConnectionTestRunRecord
             {
@@ -78,7 +102,7 @@ public sealed class DestinationTestRunner(
                 DestinationId = saved.Id,
                 StartedAtUtc = startedAt,
                 StartedBy = currentUser.Name,
-                Target = DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port),
+                Target = target,
                 // A typed or cleared password is an unsaved change too: the stored destination was not what ran.
                 TestedUnsavedChanges = definition != savedDefinition || input.Password.Length > 0 || input.ClearPassword,
                 Succeeded = outcome.Succeeded,
@@ -125,6 +149,10 @@ public sealed class DestinationTestRunner(
             ? (null, "The saved password can no longer be decrypted (the portal's key ring changed). Type the password again and save it.")
             : (stored, null);
     }
+
+    // Written whatever happened to the caller's connection: a test that ran is audited even when the tab closed.
+    private Task AuditRunAsync(Guid? destinationId, string name, string target, string outcome, string? details) =>
+        audit.WriteAsync(audit.Entry(AuditActions.DestinationTested, outcome, destinationId, name, target, details: details), CancellationToken.None);
 
     private static ConnectionTestEvent Refusal(Guid runId, string explanation, string? field) => new(
         runId,

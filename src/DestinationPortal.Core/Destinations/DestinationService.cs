@@ -1,3 +1,5 @@
+using DestinationPortal.Core.Access;
+using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Core.Secrets;
 using Microsoft.Data.Sqlite;
@@ -8,8 +10,9 @@ namespace DestinationPortal.Core.Destinations;
 
 /// <summary>
 /// Every read and write of destinations goes through here: validation, uniqueness, password protection and
-/// optimistic concurrency live in one place for the screens and, later, the API. Each call uses its own
-/// short-lived DbContext; a Blazor circuit lives far longer than a context should.
+/// optimistic concurrency live in one place for the screens and the API. Each call checks the caller's role
+/// (whatever the screens hide) and saves its audit row with the change. Each call uses its own short-lived
+/// DbContext; a Blazor circuit lives far longer than a context should.
 /// </summary>
 public sealed class DestinationService(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -17,6 +20,8 @@ public sealed class DestinationService(
     SecretProtector secrets,
     SqliteWriteGate writeGate,
     ICurrentUser currentUser,
+    AccessGuard guard,
+    AuditLog audit,
     TimeProvider clock,
     ILogger<DestinationService> logger)
 {
@@ -25,6 +30,7 @@ public sealed class DestinationService(
 
     public async Task<DestinationPage> ListAsync(DestinationListQuery query, CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.ViewDestinations, "reading destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         IQueryable<Destination> destinations = db.Destinations.AsNoTracking();
 
@@ -52,6 +58,7 @@ public sealed class DestinationService(
 
     public async Task<DestinationForEdit?> GetForEditAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.ViewDestinations, "reading destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         return d is null
@@ -82,13 +89,16 @@ public sealed class DestinationService(
     /// </summary>
     public async Task<string?> GetStoredPasswordAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var protectedPassword = await db.Destinations.Where(d => d.Id == id).Select(d => d.ProtectedPassword).SingleOrDefaultAsync(cancellationToken);
         return protectedPassword is null ? null : secrets.TryUnprotect(protectedPassword);
     }
 
-    public async Task<SaveResult> CreateAsync(DestinationInput input, CancellationToken cancellationToken = default)
+    /// <summary>Creates a destination. <paramref name="copiedFrom"/> names the destination it was copied from, for the audit trail.</summary>
+    public async Task<SaveResult> CreateAsync(DestinationInput input, Guid? copiedFrom = null, CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.EditDestinations, "creating destinations", cancellationToken);
         var definition = validator.TryCreateDefinition(input, out var errors);
         if (definition is null)
         {
@@ -116,6 +126,14 @@ public sealed class DestinationService(
         }
 
         db.Destinations.Add(entity);
+        var copySource = copiedFrom is { } sourceId ? await db.Destinations.Where(d => d.Id == sourceId).Select(d => d.Name).SingleOrDefaultAsync(cancellationToken) : null;
+        db.AuditEntries.Add(audit.Entry(
+            copySource is null ? AuditActions.DestinationCreated : AuditActions.DestinationCopied,
+            destinationId: entity.Id,
+            destinationName: entity.Name,
+            target: DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port),
+            changedFields: DefinitionChanges.Between(null, definition, entity.ProtectedPassword is not null),
+            details: copySource is null ? null : $"copied from \"{copySource}\" ({copiedFrom})"));
         if (!await TrySaveAsync(db, cancellationToken))
         {
             return DuplicateName(definition.Name);
@@ -131,6 +149,7 @@ public sealed class DestinationService(
     /// </summary>
     public async Task<SaveResult> UpdateAsync(Guid id, Guid expectedVersion, DestinationInput input, CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.EditDestinations, "editing destinations", cancellationToken);
         var definition = validator.TryCreateDefinition(input, out var errors);
         if (definition is null)
         {
@@ -155,8 +174,16 @@ public sealed class DestinationService(
             return DuplicateName(definition.Name);
         }
 
+        var before = entity.ToDefinition();
+        var passwordBefore = entity.ProtectedPassword;
         entity.Apply(definition);
         ApplyPassword(entity, input);
+        db.AuditEntries.Add(audit.Entry(
+            AuditActions.DestinationUpdated,
+            destinationId: entity.Id,
+            destinationName: entity.Name,
+            target: DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port),
+            changedFields: DefinitionChanges.Between(before, definition, !ReferenceEquals(passwordBefore, entity.ProtectedPassword) && (passwordBefore is not null || entity.ProtectedPassword is not null))));
         entity.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
         entity.UpdatedBy = currentUser.Name;
         entity.Version = Guid.NewGuid();
@@ -183,15 +210,29 @@ public sealed class DestinationService(
     /// <summary>Deletes the destination; false when it was already gone.</summary>
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.EditDestinations, "deleting destinations", cancellationToken);
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var deleted = await db.Destinations.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
-        if (deleted > 0)
+        var entity = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (entity is null)
         {
-            logger.LogInformation("Destination {DestinationId} deleted by {User}", id, currentUser.Name);
+            return false;
         }
 
-        return deleted > 0;
+        // Deleted by id whatever its version (an edit in between does not save it), together with its audit row.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.Destinations.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        db.AuditEntries.Add(audit.Entry(
+            AuditActions.DestinationDeleted, destinationId: entity.Id, destinationName: entity.Name, target: DestinationDefinition.FormatEndpoint(entity.PrivateEndpoint ?? entity.ServerName, entity.Port)));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        logger.LogInformation("Destination {DestinationId} deleted by {User}", id, currentUser.Name);
+        return true;
     }
 
     private static DestinationInput ToInput(Destination d) => new()

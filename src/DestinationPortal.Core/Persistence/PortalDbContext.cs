@@ -1,19 +1,59 @@
+using DestinationPortal.Core.Access;
+using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace DestinationPortal.Core.Persistence;
 
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+/// <summary>
+/// The portal's one SQLite database: destinations, test runs, users (ASP.NET Core Identity's user tables; roles are a
+/// column, one per user), API tokens and the audit trail.
+/// </summary>
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityUserContext<PortalUser>(options)
 {
     public DbSet<Destination> Destinations => Set<Destination>();
 
     public DbSet<ConnectionTestRunRecord> TestRuns => Set<ConnectionTestRunRecord>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        var destination = modelBuilder.Entity<Destination>();
+        base.OnModelCreating(builder);
+
+        var user = builder.Entity<PortalUser>();
+        user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+
+        var token = builder.Entity<ApiToken>();
+        token.HasKey(t => t.Id);
+        token.HasOne<PortalUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        token.Property(t => t.Name).HasMaxLength(ApiTokenService.MaxNameLength).IsRequired();
+        token.Property(t => t.TokenHash).HasMaxLength(64).IsRequired();
+        token.HasIndex(t => t.TokenHash).IsUnique();
+        token.Property(t => t.Prefix).HasMaxLength(16);
+        token.HasIndex(t => t.UserId);
+
+        var audit = builder.Entity<AuditEntry>();
+        audit.ToTable("AuditEntries");
+        audit.HasKey(e => e.Id);
+        audit.Property(e => e.UserName).HasMaxLength(256).IsRequired();
+        audit.Property(e => e.SourceAddress).HasMaxLength(64).IsRequired();
+        audit.Property(e => e.Action).HasMaxLength(32).IsRequired();
+        audit.Property(e => e.Outcome).HasMaxLength(200).IsRequired();
+        audit.Property(e => e.DestinationName).HasMaxLength(DestinationValidator.MaxNameLength);
+        audit.Property(e => e.Target).HasMaxLength(300);
+        audit.Property(e => e.ChangedFields).HasMaxLength(500);
+        audit.Property(e => e.Details).HasMaxLength(AuditLog.MaxDetailsLength);
+        audit.HasIndex(e => e.AtUtc);
+        audit.HasIndex(e => new { e.UserName, e.AtUtc });
+        audit.HasIndex(e => new { e.Action, e.AtUtc });
+
+        var destination = builder.Entity<Destination>();
         destination.HasKey(d => d.Id);
         destination.Property(d => d.Name).HasMaxLength(DestinationValidator.MaxNameLength).IsRequired();
         destination.Property(d => d.NormalizedName).HasMaxLength(DestinationValidator.MaxNameLength).IsRequired();
@@ -30,7 +70,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         destination.Property(d => d.Version).IsConcurrencyToken();
         destination.HasIndex(d => d.UpdatedAtUtc);
 
-        var run = modelBuilder.Entity<ConnectionTestRunRecord>();
+        var run = builder.Entity<ConnectionTestRunRecord>();
         run.ToTable("TestRuns");
         run.HasKey(r => r.Id);
         run.HasOne<Destination>().WithMany().HasForeignKey(r => r.DestinationId).OnDelete(DeleteBehavior.Cascade);

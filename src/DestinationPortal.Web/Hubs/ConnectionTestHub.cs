@@ -1,8 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using DestinationPortal.Core.Access;
 using DestinationPortal.Core.ConnectionTesting;
-using DestinationPortal.Web.Identity;
+using DestinationPortal.Web.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace DestinationPortal.Web.Hubs;
 
@@ -15,10 +19,16 @@ public interface IConnectionTestClient
 
 /// <summary>
 /// Test Connection for scripts and other tools: stream a run of a stored destination, or watch a destination's runs.
-/// Thin by design: <see cref="DestinationTestRunner"/> does the work, as it does for the screens. When sign-in lands
-/// this hub gets [Authorize] and a role policy; the caller's principal already flows into <see cref="CurrentUser"/>.
+/// Thin by design: <see cref="DestinationTestRunner"/> does the work and checks the role, as it does for the screens.
+/// Connecting needs a signed-in user (cookie or bearer token); a connection lives long, so every invocation re-checks
+/// that its user still exists, is enabled and has the same security stamp.
 /// </summary>
-public sealed class ConnectionTestHub(DestinationTestRunner runner, CurrentUser currentUser) : Hub<IConnectionTestClient>
+[Authorize(Policy = PortalPolicies.ViewDestinations)]
+public sealed class ConnectionTestHub(
+    DestinationTestRunner runner,
+    CurrentUser currentUser,
+    UserManager<PortalUser> users,
+    IOptions<IdentityOptions> identity) : Hub<IConnectionTestClient>
 {
     public const string Path = "/hubs/connection-tests";
 
@@ -27,17 +37,54 @@ public sealed class ConnectionTestHub(DestinationTestRunner runner, CurrentUser 
     /// <summary>Tests the stored destination as saved and streams its events; ends with the Result event.</summary>
     public async IAsyncEnumerable<ConnectionTestEvent> TestDestination(Guid destinationId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // A new scope serves each invocation, so the caller is set here, before the runner reads it (the per-user cap).
-        currentUser.Principal = Context.User ?? new ClaimsPrincipal(new ClaimsIdentity());
-        await foreach (var item in runner.TestSavedAsync(destinationId, cancellationToken))
+        await SetCallerAsync();
+        IAsyncEnumerator<ConnectionTestEvent> events = runner.TestSavedAsync(destinationId, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
         {
-            yield return item;
+            // The role check runs at the first step; a denial reaches the client as a HubException with its reason.
+            bool more;
+            try
+            {
+                more = await events.MoveNextAsync();
+            }
+            catch (PortalAccessDeniedException denied)
+            {
+                throw new HubException("Forbidden: " + denied.Message);
+            }
+
+            while (more)
+            {
+                yield return events.Current;
+                more = await events.MoveNextAsync();
+            }
+        }
+        finally
+        {
+            await events.DisposeAsync();
         }
     }
 
-    public Task WatchDestination(Guid destinationId) => Groups.AddToGroupAsync(Context.ConnectionId, GroupName(destinationId));
+    public async Task WatchDestination(Guid destinationId)
+    {
+        await SetCallerAsync();
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(destinationId));
+    }
 
     public Task UnwatchDestination(Guid destinationId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(destinationId));
+
+    // A new scope serves each invocation, so the caller is set here, before the runner reads it (role, per-user cap, audit).
+    private async Task SetCallerAsync()
+    {
+        var principal = Context.User ?? new ClaimsPrincipal(new ClaimsIdentity());
+        if (!await PortalAuthenticationStateProvider.IsStillValidAsync(users, principal, identity.Value.ClaimsIdentity.SecurityStampClaimType))
+        {
+            Context.Abort();
+            throw new HubException("Unauthorized: the user was disabled or changed since this connection opened. Sign in again.");
+        }
+
+        currentUser.Principal = principal;
+        currentUser.SourceAddress = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString();
+    }
 }
 
 /// <summary>Forwards every live test event (from the screens or the hub) to the SignalR group watching that destination.</summary>

@@ -25,7 +25,14 @@ public abstract class PortalBunitContext : BunitContext
             options.SnackbarConfiguration.HideTransitionDuration = 0;
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
+        // The signed-in user as layouts and <AuthorizeView> see it; services see Portal.User (an Administrator by default).
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized(Portal.User.Name);
+        Authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "Administrator"));
+        Authorization.SetPolicies(Enum.GetNames<DestinationPortal.Core.Access.PortalCapability>());
     }
+
+    protected Bunit.TestDoubles.BunitAuthorizationContext Authorization { get; }
 
     protected TestPortal Portal { get; }
 

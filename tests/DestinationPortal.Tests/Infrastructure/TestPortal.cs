@@ -1,4 +1,5 @@
 using DestinationPortal.Core;
+using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -69,8 +70,12 @@ public sealed class RunningPortal(ServiceProvider provider) : IDisposable
     public void Dispose() => _scope.Dispose();
 }
 
-/// <summary>A settable stand-in for the signed-in user.</summary>
+/// <summary>A settable stand-in for the signed-in user: an Administrator unless a test says otherwise.</summary>
 public sealed class TestUser(string name) : ICurrentUser
 {
     public string Name { get; set; } = name;
+
+    public PortalRole? Role { get; set; } = PortalRole.Administrator;
+
+    public string? SourceAddress { get; set; } = "192.0.2.10";
 }

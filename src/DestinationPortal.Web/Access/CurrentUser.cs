@@ -1,13 +1,14 @@
 using System.Security.Claims;
 using DestinationPortal.Core;
+using DestinationPortal.Core.Access;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
-namespace DestinationPortal.Web.Identity;
+namespace DestinationPortal.Web.Access;
 
 /// <summary>
-/// The user behind the current circuit, kept in a scoped service so Core code can stamp "by whom" without
-/// knowing about Blazor. Until sign-in exists every caller is anonymous.
+/// The user behind the current circuit, request or hub invocation, kept in a scoped service so Core code can check
+/// roles and stamp "by whom, from where" without knowing about Blazor or HTTP.
 /// </summary>
 public sealed class CurrentUser : ICurrentUser
 {
@@ -15,7 +16,20 @@ public sealed class CurrentUser : ICurrentUser
 
     public ClaimsPrincipal Principal { get; set; } = new(new ClaimsIdentity());
 
+    public string? SourceAddress { get; set; }
+
     public string Name => Principal.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : AnonymousName;
+
+    public string? UserId => Principal.Identity is { IsAuthenticated: true } ? Principal.FindFirstValue(ClaimTypes.NameIdentifier) : null;
+
+    public PortalRole? Role => Principal.Identity is { IsAuthenticated: true } ? PortalRoles.Parse(Principal.FindFirstValue(ClaimTypes.Role)) : null;
+
+    /// <summary>Fills the user from an HTTP request: pages rendered on the server, API calls, the hub's connection.</summary>
+    public void SetFrom(HttpContext context)
+    {
+        Principal = context.User;
+        SourceAddress = context.Connection.RemoteIpAddress?.ToString();
+    }
 }
 
 /// <summary>Copies the circuit's authentication state into <see cref="CurrentUser"/> when the circuit opens and whenever it changes.</summary>

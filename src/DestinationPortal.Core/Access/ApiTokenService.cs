@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Text;
+using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace DestinationPortal.Core.Access;
+
+/// <summary>Personal API tokens: issue (shown once), list, revoke, and check a presented token.</summary>
+public sealed class ApiTokenService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    SqliteWriteGate writeGate,
+    AuditLog audit,
+    TimeProvider clock)
+{
+    public const string TokenPrefix = "dpt_";
+    public const int MaxNameLength = 100;
+    public const int MaxLifetimeDays = 366;
+
+    // Last-use stamps are written at most this often per token, so a busy script does not queue a write per request.
+    private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>Issues a token for the signed-in user; <paramref name="userId"/> is theirs (the caller resolves it).</summary>
+    public async Task<IssuedApiToken> IssueAsync(string userId, string userName, string name, int lifetimeDays, CancellationToken cancellationToken = default)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            throw new ArgumentException($"A token name is 1 to {MaxNameLength} characters.", nameof(name));
+        }
+
+        if (lifetimeDays is < 1 or > MaxLifetimeDays)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetimeDays), $"A token lives 1 to {MaxLifetimeDays} days.");
+        }
+
+        var token = TokenPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var entity = new ApiToken
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = userId,
+            Name = name,
+            TokenHash = Hash(token),
+            Prefix = token[..(TokenPrefix.Length + 6)],
+            CreatedAtUtc = now,
+            ExpiresAtUtc = now.AddDays(lifetimeDays),
+        };
+
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ApiTokens.Add(entity);
+        db.AuditEntries.Add(audit.Entry(AuditActions.TokenCreated, userName: userName, details: $"token \"{name}\" ({entity.Prefix}…) for {userName}, expires {entity.ExpiresAtUtc:yyyy-MM-dd}"));
+        await db.SaveChangesAsync(cancellationToken);
+        return new IssuedApiToken(entity.Id, name, token, entity.ExpiresAtUtc);
+    }
+
+    public async Task<IReadOnlyList<ApiTokenSummary>> ListAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ApiTokens.AsNoTracking()
+            .Where(t => t.UserId == userId)
+            .OrderByDescending(t => t.CreatedAtUtc)
+            .Select(t => new ApiTokenSummary(t.Id, t.Name, t.Prefix, t.CreatedAtUtc, t.ExpiresAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Revokes one of <paramref name="userId"/>'s tokens; false when there is no such active token.</summary>
+    public async Task<bool> RevokeAsync(string userId, Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId && t.RevokedAtUtc == null, cancellationToken);
+        if (token is null)
+        {
+            return false;
+        }
+
+        token.RevokedAtUtc = clock.GetUtcNow().UtcDateTime;
+        db.AuditEntries.Add(audit.Entry(AuditActions.TokenRevoked, details: $"token \"{token.Name}\" ({token.Prefix}…)"));
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The user id a presented token belongs to, or null when it is unknown, revoked or expired. Whether that user
+    /// may still act (not disabled) is the caller's check, made on every request.
+    /// </summary>
+    public async Task<string?> ValidateAsync(string presented, CancellationToken cancellationToken = default)
+    {
+        if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal) || presented.Length > 200)
+        {
+            return null;
+        }
+
+        var hash = Hash(presented);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        if (token is null || token.RevokedAtUtc is not null || token.ExpiresAtUtc <= now)
+        {
+            return null;
+        }
+
+        if (token.LastUsedAtUtc is null || now - token.LastUsedAtUtc >= LastUseResolution)
+        {
+            using var _ = await writeGate.EnterAsync(cancellationToken);
+            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAtUtc, now), cancellationToken);
+        }
+
+        return token.UserId;
+    }
+
+    internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

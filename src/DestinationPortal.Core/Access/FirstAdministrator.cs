@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DestinationPortal.Core.Access;
+
+/// <summary>
+/// How the first administrator comes to be, with no default password anywhere: from <see cref="PortalAdminOptions"/>
+/// at start-up, or through the setup page with a one-time token printed in the console log. Once any user exists
+/// there is no token and setup is refused.
+/// </summary>
+public sealed class FirstAdministrator(
+    IServiceScopeFactory scopes,
+    IOptions<PortalAdminOptions> options,
+    SqliteWriteGate writeGate,
+    TimeProvider clock,
+    ILogger<FirstAdministrator> logger)
+{
+    private readonly Lock _lock = new();
+    private string? _setupToken;
+
+    /// <summary>True while the portal has no user and waits for setup with the printed token.</summary>
+    public bool SetupPending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _setupToken is not null;
+            }
+        }
+    }
+
+    /// <summary>Run once at start-up, after migrations.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        if (await db.Users.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var configured = options.Value;
+        if (!string.IsNullOrWhiteSpace(configured.UserName) && !string.IsNullOrEmpty(configured.Password))
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            var user = NewAdministrator(configured.UserName.Trim());
+            db.AuditEntries.Add(Audit(scope, AuditActions.SetupCompleted, AuditOutcomes.Succeeded, user.UserName!, "first administrator created from configuration (Portal:Admin)", "configuration"));
+            var result = await users.CreateAsync(user, configured.Password);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException(
+                    $"Portal:Admin could not create the first administrator: {UserAdministration.Describe(result)} Fix Portal__Admin__UserName / Portal__Admin__Password and start again.");
+            }
+
+            logger.LogInformation("Created the first administrator {UserName} from configuration (Portal:Admin).", user.UserName);
+            return;
+        }
+
+        var token = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
+        lock (_lock)
+        {
+            _setupToken = token;
+        }
+
+        // The one place a credential is written to the log, on purpose: it is how the person who started the
+        // portal proves it at /account/setup. It is useless once setup is done, and it changes at every start.
+        logger.LogWarning(
+            "No administrator exists yet. Open /account/setup and enter this one-time setup token: {SetupToken} (or set Portal__Admin__UserName and Portal__Admin__Password and restart).",
+            token);
+    }
+
+    /// <summary>Creates the first administrator if <paramref name="presentedToken"/> is the printed token; the token then stops working.</summary>
+    public async Task<UserChangeResult> CompleteSetupAsync(string presentedToken, string userName, string password, string? sourceAddress, CancellationToken cancellationToken = default)
+    {
+        userName = userName.Trim();
+        await using var scope = scopes.CreateAsyncScope();
+        if (!TokenMatches(presentedToken))
+        {
+            await WriteAsync(scope, AuditActions.SetupRefused, AuditOutcomes.Denied, userName.Length == 0 ? "anonymous" : userName, sourceAddress, "wrong or expired setup token", cancellationToken);
+            return UserChangeResult.Fail("That setup token is not valid. Use the token printed in the portal's console log at its last start.");
+        }
+
+        if (UserAdministration.ValidateUserName(userName) is { } problem)
+        {
+            return UserChangeResult.Fail(problem);
+        }
+
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        if (await db.Users.AnyAsync(cancellationToken))
+        {
+            ClearToken();
+            return UserChangeResult.Fail("Setup is already done. Sign in instead.");
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = NewAdministrator(userName);
+        db.AuditEntries.Add(Audit(scope, AuditActions.SetupCompleted, AuditOutcomes.Succeeded, userName, "first administrator created with the setup token", sourceAddress));
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            db.ChangeTracker.Clear();
+            return UserChangeResult.Fail(UserAdministration.Describe(result));
+        }
+
+        ClearToken();
+        return new UserChangeResult(true, UserId: user.Id);
+    }
+
+    private bool TokenMatches(string presented)
+    {
+        string? expected;
+        lock (_lock)
+        {
+            expected = _setupToken;
+        }
+
+        return expected is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented.Trim()), Encoding.UTF8.GetBytes(expected));
+    }
+
+    private void ClearToken()
+    {
+        lock (_lock)
+        {
+            _setupToken = null;
+        }
+    }
+
+    private PortalUser NewAdministrator(string userName) => new()
+    {
+        UserName = userName,
+        Role = PortalRole.Administrator,
+        CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+        LockoutEnabled = true,
+    };
+
+    private static AuditEntry Audit(AsyncServiceScope scope, string action, string outcome, string userName, string details, string? sourceAddress = null)
+    {
+        var entry = scope.ServiceProvider.GetRequiredService<AuditLog>().Entry(action, outcome, details: details, userName: userName);
+        entry.SourceAddress = sourceAddress ?? "unknown";
+        return entry;
+    }
+
+    private static async Task WriteAsync(AsyncServiceScope scope, string action, string outcome, string userName, string? sourceAddress, string details, CancellationToken cancellationToken)
+    {
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        await audit.WriteAsync(Audit(scope, action, outcome, userName, details, sourceAddress), cancellationToken);
+    }
+}

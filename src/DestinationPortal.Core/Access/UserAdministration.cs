@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DestinationPortal.Core.Access;
+
+public sealed record UserSummary(
+    string Id, string UserName, PortalRole Role, bool IsDisabled, bool MustChangePassword, bool IsLockedOut, DateTime CreatedAtUtc, DateTime? LastSignInAtUtc);
+
+/// <summary>The outcome of a user change. <see cref="TemporaryPassword"/> is set once, for the administrator to hand over.</summary>
+public sealed record UserChangeResult(bool Succeeded, string? Error = null, string? TemporaryPassword = null, string? UserId = null)
+{
+    public static UserChangeResult Fail(string error) => new(false, error);
+}
+
+/// <summary>
+/// The Users page's operations (Administrators only). Each call works in its own DI scope, so Identity's
+/// UserManager and its DbContext live for one operation, not for a circuit. The audit row is added to that same
+/// DbContext, so it is saved in the same SaveChanges as the change it records.
+/// </summary>
+public sealed class UserAdministration(IServiceScopeFactory scopes, AccessGuard guard, AuditLog audit, SqliteWriteGate writeGate, TimeProvider clock)
+{
+    public const int MaxUserNameLength = 64;
+
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var now = clock.GetUtcNow();
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.NormalizedUserName).Take(1000).ToListAsync(cancellationToken);
+        return users.Select(u => new UserSummary(
+            u.Id, u.UserName ?? "", u.Role, u.IsDisabled, u.MustChangePassword, u.LockoutEnd is { } end && end > now, u.CreatedAtUtc, u.LastSignInAtUtc)).ToList();
+    }
+
+    public async Task<UserChangeResult> CreateAsync(string userName, PortalRole role, CancellationToken cancellationToken = default)
+    {
+        await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
+        userName = userName.Trim();
+        if (ValidateUserName(userName) is { } problem)
+        {
+            return UserChangeResult.Fail(problem);
+        }
+
+        var temporary = GenerateTemporaryPassword();
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = new PortalUser
+        {
+            UserName = userName,
+            Role = role,
+            MustChangePassword = true,
+            CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+            LockoutEnabled = true,
+        };
+        scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditEntries.Add(
+            audit.Entry(AuditActions.UserCreated, details: $"user {userName} with role {role}"));
+        var result = await users.CreateAsync(user, temporary);
+        return result.Succeeded ? new UserChangeResult(true, TemporaryPassword: temporary, UserId: user.Id) : UserChangeResult.Fail(Describe(result));
+    }
+
+    public Task<UserChangeResult> ChangeRoleAsync(string userId, PortalRole role, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, (user, activeAdministrators) =>
+        {
+            if (user.Role == role)
+            {
+                return (null, null);
+            }
+
+            if (user.Role == PortalRole.Administrator && role != PortalRole.Administrator && !user.IsDisabled && activeAdministrators <= 1)
+            {
+                return ("The last administrator cannot be demoted. Make another user an administrator first.", null);
+            }
+
+            var entry = audit.Entry(AuditActions.UserRoleChanged, details: $"user {user.UserName}: {user.Role} → {role}");
+            user.Role = role;
+            return (null, entry);
+        }, cancellationToken);
+
+    public Task<UserChangeResult> SetDisabledAsync(string userId, bool disabled, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, (user, activeAdministrators) =>
+        {
+            if (user.IsDisabled == disabled)
+            {
+                return (null, null);
+            }
+
+            if (disabled && user.Role == PortalRole.Administrator && activeAdministrators <= 1)
+            {
+                return ("The last administrator cannot be disabled. Make another user an administrator first.", null);
+            }
+
+            user.IsDisabled = disabled;
+            return (null, audit.Entry(disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, details: $"user {user.UserName}"));
+        }, cancellationToken);
+
+    /// <summary>Issues a new temporary password; the user must choose their own at the next sign-in. Also lifts a lockout.</summary>
+    public async Task<UserChangeResult> ResetPasswordAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var temporary = GenerateTemporaryPassword();
+        var result = await ChangeAsync(userId, (user, _) =>
+        {
+            user.PasswordHash = new PasswordHasher<PortalUser>().HashPassword(user, temporary);
+            user.MustChangePassword = true;
+            user.LockoutEnd = null;
+            user.AccessFailedCount = 0;
+            return (null, audit.Entry(AuditActions.UserPasswordReset, details: $"user {user.UserName}"));
+        }, cancellationToken);
+        return result.Succeeded ? result with { TemporaryPassword = temporary } : result;
+    }
+
+    /// <summary>Null when the name is acceptable, else what is wrong with it.</summary>
+    public static string? ValidateUserName(string userName) =>
+        userName.Length == 0 ? "Enter a user name."
+        : userName.Length > MaxUserNameLength ? $"A user name is at most {MaxUserNameLength} characters."
+        : userName.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@')) ? "Use letters, digits and . _ - @ only."
+        : null;
+
+    /// <summary>16 characters from 57 unambiguous letters and digits: about 93 bits.</summary>
+    public static string GenerateTemporaryPassword() =>
+        RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 16);
+
+    // Loads the user, applies the change (or a refusal), renews the security stamp so open sessions and
+    // circuits re-check within a minute, and saves the change with its audit row. Under the write gate, so two
+    // administrators cannot each demote "the other last administrator" at once.
+    private async Task<UserChangeResult> ChangeAsync(
+        string userId, Func<PortalUser, int, (string? Error, AuditEntry? Entry)> change, CancellationToken cancellationToken)
+    {
+        await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return UserChangeResult.Fail("This user no longer exists.");
+        }
+
+        var activeAdministrators = await db.Users.CountAsync(u => u.Role == PortalRole.Administrator && !u.IsDisabled, cancellationToken);
+        var (error, entry) = change(user, activeAdministrators);
+        if (error is not null)
+        {
+            return UserChangeResult.Fail(error);
+        }
+
+        if (entry is null)
+        {
+            return new UserChangeResult(true, UserId: user.Id);
+        }
+
+        db.AuditEntries.Add(entry);
+        var result = await users.UpdateSecurityStampAsync(user);
+        return result.Succeeded ? new UserChangeResult(true, UserId: user.Id) : UserChangeResult.Fail(Describe(result));
+    }
+
+    internal static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+}

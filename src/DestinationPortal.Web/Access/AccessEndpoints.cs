@@ -1,0 +1,124 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using DestinationPortal.Core.Access;
+using DestinationPortal.Core.Auditing;
+using Microsoft.AspNetCore.Identity;
+
+namespace DestinationPortal.Web.Access;
+
+/// <summary>Request body of <c>POST /api/auth/tokens</c>.</summary>
+public sealed record TokenRequest(
+    [property: Required] string UserName,
+    [property: Required] string Password,
+    string? Name = null,
+    int? ExpiresInDays = null);
+
+/// <summary>Response of <c>POST /api/auth/tokens</c>: the token, shown this once.</summary>
+public sealed record TokenResponse(Guid Id, string Name, string Token, DateTime ExpiresAtUtc);
+
+public static class AccessEndpoints
+{
+    public const int DefaultTokenLifetimeDays = 30;
+
+    public static IEndpointRouteBuilder MapPortalAccessEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        // A form POST (antiforgery-checked), so another site cannot sign a user out, and a GET link cannot either.
+        endpoints.MapPost("/account/signout", async (HttpContext context, SignInManager<PortalUser> signIn, AuditLog audit) =>
+        {
+            if (context.User.Identity?.IsAuthenticated == true)
+            {
+                await audit.WriteAsync(audit.Entry(AuditActions.SignOut));
+            }
+
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect(PortalAccessServiceCollectionExtensions.SignInPath);
+        }).DisableAntiforgery().AddEndpointFilter(RequireAntiforgery);
+
+        endpoints.MapPost("/api/auth/tokens", IssueTokenAsync)
+            .AllowAnonymous()
+            .WithName("IssueToken")
+            .WithSummary("Exchange a user name and password for a personal API token (for scripts).")
+            .Produces<TokenResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status429TooManyRequests);
+
+        endpoints.MapGet("/audit/export.csv", async (string? user, string? action, DateTime? from, DateTime? to, AuditTrail trail, CancellationToken cancellationToken) =>
+        {
+            var csv = await trail.ExportCsvAsync(new AuditQuery(user, action, ToUtc(from), ToUtc(to)), cancellationToken);
+            var name = "audit-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + ".csv";
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", name);
+        }).RequireAuthorization(PortalPolicies.ViewAudit);
+
+        return endpoints;
+    }
+
+    internal static DateTime? ToUtc(DateTime? value) => value switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Utc } v => v,
+        { Kind: DateTimeKind.Local } v => v.ToUniversalTime(),
+        { } v => DateTime.SpecifyKind(v, DateTimeKind.Utc),
+    };
+
+    private static async Task<IResult> IssueTokenAsync(
+        TokenRequest request,
+        UserManager<PortalUser> users,
+        SignInManager<PortalUser> signIn,
+        ApiTokenService tokens,
+        AuditLog audit,
+        CancellationToken cancellationToken)
+    {
+        var lifetime = request.ExpiresInDays ?? DefaultTokenLifetimeDays;
+        var name = string.IsNullOrWhiteSpace(request.Name) ? "script" : request.Name.Trim();
+        var errors = new Dictionary<string, string[]>();
+        if (lifetime is < 1 or > ApiTokenService.MaxLifetimeDays)
+        {
+            errors["expiresInDays"] = [$"A token lives 1 to {ApiTokenService.MaxLifetimeDays} days."];
+        }
+
+        if (name.Length > ApiTokenService.MaxNameLength)
+        {
+            errors["name"] = [$"A token name is at most {ApiTokenService.MaxNameLength} characters."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
+        {
+            errors["userName"] = ["Send userName and password."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var userName = request.UserName.Trim();
+        var user = await users.FindByNameAsync(userName);
+        var check = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
+        if (user is null || !check.Succeeded || user.MustChangePassword)
+        {
+            var why = check.IsLockedOut ? "account locked after repeated failures" : check.IsNotAllowed ? "account disabled" : user?.MustChangePassword == true && check.Succeeded ? "must change the temporary password first" : "wrong user name or password";
+            await audit.WriteAsync(audit.Entry(AuditActions.SignInFailed, AuditOutcomes.Failed, details: "token request: " + why, userName: userName), CancellationToken.None);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Not signed in",
+                detail: user?.MustChangePassword == true && check.Succeeded
+                    ? "Sign in to the portal once and choose your own password, then request a token."
+                    : "The user name or password is wrong, or the account is locked or disabled.");
+        }
+
+        var issued = await tokens.IssueAsync(user.Id, user.UserName!, name, lifetime, cancellationToken);
+        return TypedResults.Ok(new TokenResponse(issued.Id, issued.Name, issued.Token, issued.ExpiresAtUtc));
+    }
+
+    private static async ValueTask<object?> RequireAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var antiforgery = context.HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>();
+        if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
+        {
+            return TypedResults.BadRequest();
+        }
+
+        return await next(context);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Encodings.Web;
+using DestinationPortal.Core.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace DestinationPortal.Web.Access;
+
+/// <summary>
+/// <c>Authorization: Bearer dpt_…</c> for <c>/api/*</c> and <c>/hubs/*</c>: the token's owner, with their current role,
+/// checked on every request, so a revoked token or a disabled user stops working at once.
+/// </summary>
+internal sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "PortalToken";
+
+    public static bool HasBearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!HasBearerToken(Request))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var presented = Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        var services = Context.RequestServices;
+        var userId = await services.GetRequiredService<ApiTokenService>().ValidateAsync(presented, Context.RequestAborted);
+        if (userId is null)
+        {
+            return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
+        }
+
+        var users = services.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null || user.IsDisabled)
+        {
+            return AuthenticateResult.Fail("The token's user is disabled or no longer exists.");
+        }
+
+        var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<PortalUser>>().CreateAsync(user);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using DestinationPortal.Core.Access;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace DestinationPortal.Web.Access;
+
+/// <summary>
+/// Re-checks an open circuit's user every <see cref="PortalAccessOptions.RevalidationInterval"/> (default one minute,
+/// not the framework's 30): a user who was disabled, demoted or reset loses the open tab within that time (T11).
+/// The security stamp changes on each of those, so comparing it covers them all.
+/// </summary>
+internal sealed class PortalAuthenticationStateProvider(
+    ILoggerFactory loggerFactory,
+    IServiceScopeFactory scopes,
+    IOptions<IdentityOptions> identity,
+    IOptions<PortalAccessOptions> access)
+    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+{
+    protected override TimeSpan RevalidationInterval => access.Value.RevalidationInterval;
+
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        return await IsStillValidAsync(users, authenticationState.User, identity.Value.ClaimsIdentity.SecurityStampClaimType);
+    }
+
+    internal static async Task<bool> IsStillValidAsync(UserManager<PortalUser> users, ClaimsPrincipal principal, string stampClaimType)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user is null || user.IsDisabled || user.MustChangePassword)
+        {
+            return false;
+        }
+
+        if (!users.SupportsUserSecurityStamp)
+        {
+            return true;
+        }
+
+        return principal.FindFirstValue(stampClaimType) == await users.GetSecurityStampAsync(user);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using DestinationPortal.Core.Access;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace DestinationPortal.Web.Access;
+
+/// <summary>Adds the user's one role as a role claim, so [Authorize] policies and <see cref="CurrentUser.Role"/> can read it.</summary>
+internal sealed class PortalClaimsPrincipalFactory(UserManager<PortalUser> users, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<PortalUser>(users, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PortalUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(ClaimTypes.Role, user.Role.ToString()));
+        return identity;
+    }
+}
+
+/// <summary>Identity's sign-in rules plus the portal's own: a disabled user cannot sign in, nor keep a session.</summary>
+internal sealed class PortalSignInManager(
+    UserManager<PortalUser> userManager,
+    IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<PortalUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor,
+    ILogger<SignInManager<PortalUser>> logger,
+    Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<PortalUser> confirmation)
+    : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    public override async Task<bool> CanSignInAsync(PortalUser user) => !user.IsDisabled && await base.CanSignInAsync(user);
+
+    // Called by the cookie's periodic security-stamp check: a disabled user's cookie is refused at the next check.
+    public override async Task<PortalUser?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
+    {
+        var user = await base.ValidateSecurityStampAsync(principal);
+        return user is { IsDisabled: false, MustChangePassword: false } ? user : null;
+    }
+}
