@@ -29,6 +29,8 @@ app.UseSameOriginRealtime();
 app.UseWhen(
     context => !PortalAccessServiceCollectionExtensions.IsMachineEndpoint(context.Request.Path),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+// Routing after the status-code pages, so a re-executed /not-found is routed (and authorized) as itself.
+app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

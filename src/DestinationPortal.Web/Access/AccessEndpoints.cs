@@ -43,7 +43,7 @@ public static class AccessEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status429TooManyRequests);
 
-        endpoints.MapGet("/audit/export.csv", async (string? user, string? action, DateTime? from, DateTime? to, AuditTrail trail, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/api/audit/export.csv", async (string? user, string? action, DateTime? from, DateTime? to, AuditTrail trail, CancellationToken cancellationToken) =>
         {
             var csv = await trail.ExportCsvAsync(new AuditQuery(user, action, ToUtc(from), ToUtc(to)), cancellationToken);
             var name = "audit-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + ".csv";

@@ -19,10 +19,17 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private HubConnection Connect() => new HubConnectionBuilder()
+    private async Task<HubConnection> ConnectAsync(string userName = PortalApp.AdminName, string password = PortalApp.AdminPassword)
+    {
+        var token = await _app.IssueTokenAsync(userName, password);
+        return Connect(token);
+    }
+
+    private HubConnection Connect(string? token) => new HubConnectionBuilder()
         .WithUrl(new Uri(_app.Server.BaseAddress, "hubs/connection-tests"), options =>
         {
             options.HttpMessageHandlerFactory = _ => _app.Server.CreateHandler();
+            options.AccessTokenProvider = () => Task.FromResult(token);
             options.Transports = HttpTransportType.LongPolling;
         })
         .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
@@ -48,7 +55,7 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
     public async Task TestDestination_StreamsEveryStageInOrderToAnExternalClient()
     {
         var id = await SeedAsync();
-        await using var client = Connect();
+        await using var client = await ConnectAsync();
         await client.StartAsync();
 
         var events = new List<ConnectionTestEvent>();
@@ -72,7 +79,7 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
     public async Task WatchDestination_SeesAnotherCallersRunLive()
     {
         var id = await SeedAsync();
-        await using var watcher = Connect();
+        await using var watcher = await ConnectAsync();
         var seen = Channel.CreateUnbounded<(string StartedBy, ConnectionTestEvent Event)>();
         watcher.On<Guid, string, ConnectionTestEvent>("TestEvent", (destinationId, startedBy, item) =>
         {
@@ -81,7 +88,7 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
         });
         await watcher.StartAsync();
         await watcher.InvokeAsync("WatchDestination", id);
-        await using var tester = Connect();
+        await using var tester = await ConnectAsync();
         await tester.StartAsync();
 
         var streamed = new List<ConnectionTestEvent>();
@@ -95,7 +102,7 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
         while (watched.Count < streamed.Count)
         {
             var (startedBy, item) = await seen.Reader.ReadAsync(timeout.Token);
-            Assert.Equal("anonymous", startedBy);
+            Assert.Equal(PortalApp.AdminName, startedBy);
             watched.Add(item);
         }
 
@@ -105,7 +112,7 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
     [Fact]
     public async Task TestDestination_UnknownId_EndsWithAPlainFailure()
     {
-        await using var client = Connect();
+        await using var client = await ConnectAsync();
         await client.StartAsync();
 
         var events = new List<ConnectionTestEvent>();
@@ -124,7 +131,7 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
     public async Task TestDestination_RecordsTheOutcomeForTheGridAndHistory()
     {
         var id = await SeedAsync();
-        await using var client = Connect();
+        await using var client = await ConnectAsync();
         await client.StartAsync();
         await foreach (var _ in client.StreamAsync<ConnectionTestEvent>("TestDestination", id))
         {

@@ -27,7 +27,7 @@ public sealed class PortalHostTests : IAsyncLifetime
     [InlineData("/destinations/new", "Server Name")]
     public async Task Pages_PrerenderTheirContent(string path, string expected)
     {
-        using var client = _factory.CreateClient();
+        using var client = await _factory.SignedInClientAsync();
 
         var html = await client.GetStringAsync(path);
 
@@ -37,7 +37,7 @@ public sealed class PortalHostTests : IAsyncLifetime
     [Fact]
     public async Task UnknownPath_Answers404()
     {
-        using var client = _factory.CreateClient();
+        using var client = await _factory.SignedInClientAsync();
 
         using var response = await client.GetAsync("/no-such-page");
 

@@ -15,7 +15,7 @@ public sealed class PublishedAppSmokeTests : IDisposable
     public void Dispose() => _work.Delete(recursive: true);
 
     [Fact]
-    public async Task PublishedApp_Starts_HealthAnswers200AndHomePageRenders()
+    public async Task PublishedApp_Starts_HealthAnswers200_SetupTokenFromTheLogCreatesTheFirstAdministrator()
     {
         var publishDirectory = Path.Combine(_work.FullName, "publish");
         var publish = await RunAsync("dotnet", ["publish", Path.Combine(RepositoryPaths.Root, "src", "DestinationPortal.Web"), "-c", "Release", "-o", publishDirectory], TimeSpan.FromMinutes(5));
@@ -33,18 +33,56 @@ public sealed class PublishedAppSmokeTests : IDisposable
         start.Environment["Portal__DataDirectory"] = Path.Combine(_work.FullName, "data");
         using var app = Process.Start(start)!;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        app.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        var setupToken = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.OutputDataReceived += (_, e) =>
+        {
+            log.Enqueue(e.Data ?? "");
+            if (System.Text.RegularExpressions.Regex.Match(e.Data ?? "", "one-time setup token: ([A-Z0-9]{24})") is { Success: true } match)
+            {
+                setupToken.TrySetResult(match.Groups[1].Value);
+            }
+        };
         app.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
         app.BeginOutputReadLine();
         app.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
             var health = await WaitForHealthAsync(http, app, TimeSpan.FromSeconds(60));
             Assert.True(health == HttpStatusCode.OK, $"/health answered {health}. App output:\n{string.Join('\n', log)}");
 
+            // First run without Portal:Admin: every page sends to sign-in, and the console log carries the setup token.
+            using (var anonymous = await http.GetAsync("/"))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+                Assert.StartsWith("/account/signin", anonymous.Headers.Location!.PathAndQuery);
+            }
+
+            var token = await setupToken.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var setupPage = await http.GetStringAsync("/account/setup");
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = PortalApp.AntiforgeryToken(setupPage),
+                ["_handler"] = "setup",
+                ["Form.SetupToken"] = token,
+                ["Form.UserName"] = "first-admin",
+                ["Form.Password"] = "first admin passphrase",
+                ["Form.ConfirmPassword"] = "first admin passphrase",
+            });
+            using (var setup = await http.PostAsync("/account/setup", form))
+            {
+                Assert.True(setup.StatusCode == HttpStatusCode.Redirect, $"setup answered {setup.StatusCode}:\n{await setup.Content.ReadAsStringAsync()}");
+            }
+
             var home = await http.GetStringAsync("/");
             Assert.Contains("Manage Destinations", home);
+            Assert.Contains("first-admin", home);
+            using (var gone = await http.GetAsync("/account/setup"))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+            }
+
             Assert.True(File.Exists(Path.Combine(_work.FullName, "data", "portal.db")));
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(_work.FullName, "data", "keys")));
         }
