@@ -27,6 +27,9 @@ public static class FormQueries
     public static bool HasLabel<T>(this IRenderedComponent<T> cut, string label) where T : IComponent =>
         cut.FindAll("label").Any(l => l.TextContent.Trim() == label);
 
+    public static bool HasButton<T>(this IRenderedComponent<T> cut, string text) where T : IComponent =>
+        cut.FindAll("button").Any(b => b.TextContent.Trim() == text);
+
     public static IElement ButtonByText<T>(this IRenderedComponent<T> cut, string text) where T : IComponent =>
         Assert.Single(cut.FindAll("button"), b => b.TextContent.Trim() == text);
 
