@@ -34,8 +34,11 @@ internal sealed partial class ConnectionTestRun
 
         if (_destination.WindowsAuthentication && passwordMethod)
         {
+            details.Add(new(WhereToFix, "the database server (pg_hba.conf), or the form"));
             return Fail(ConnectionTestCategory.Authentication,
-                $"The server asks for a password ({methodName}) but Windows Authentication sends none. Turn off Windows Authentication and enter the password, or configure gss for this user in pg_hba.conf.",
+                $"The server asks for a password ({methodName}) for {_username}, but Windows Authentication sends none: the server is not set up " +
+                "for Kerberos for this user. Fix on the database server: a gss line for this user in pg_hba.conf (and krb_server_keyfile); " +
+                "or turn off Windows Authentication and enter the password.",
                 nameof(DestinationInput.WindowsAuthentication), details);
         }
 
@@ -52,18 +55,30 @@ internal sealed partial class ConnectionTestRun
         }
 
         var warnings = AuthenticationMethods.Warnings(method, probe.Encrypted);
-        if (_destination.WindowsAuthentication)
+        var kerberos = _destination.WindowsAuthentication && method is AuthenticationMethod.Gss or AuthenticationMethod.Sspi;
+        string? clientPrincipal = null;
+        if (kerberos)
         {
-            details.Add(new("Kerberos service principal", $"{_destination.KerberosServiceName}/{_destination.ServerName}"));
-            details.Add(new("Client principal", "the Kerberos ticket of the portal's process account, if it has one"));
+            (clientPrincipal, var ticketFailure) = await RequestServiceTicketAsync(details, ct);
+            if (ticketFailure is not null)
+            {
+                return ticketFailure;
+            }
         }
 
-        Emit(ConnectionTestStatus.Running, $"The server asks for {methodName}; authenticating as {_username}.", details);
-        await using var dataSource = BuildDataSource(probe, method);
+        // Without TLS, Kerberos encrypts the session itself (GSS encryption), as libpq and Npgsql do by default.
+        var gssEncryption = kerberos && !probe.Encrypted;
+        var encryption = probe.Encrypted ? "TLS-encrypted" : gssEncryption ? "GSS-encrypted" : "not encrypted";
+        Emit(ConnectionTestStatus.Running, $"The server asks for {methodName}; authenticating as {clientPrincipal ?? _username}.", details);
+        await using var dataSource = BuildDataSource(probe, method, gssEncryption);
         await using var connection = dataSource.CreateConnection();
         try
         {
             await connection.OpenAsync(ct);
+        }
+        catch (NpgsqlException ex) when (kerberos && IsKerberosServerRefusal(ex))
+        {
+            return KerberosServerFailure(ex, clientPrincipal, details);
         }
         catch (PostgresException ex)
         {
@@ -83,7 +98,8 @@ internal sealed partial class ConnectionTestRun
         }
         catch (NpgsqlException ex) when (_destination.WindowsAuthentication)
         {
-            var noTicket = ex.Message.Contains("UnknownCredentials", StringComparison.Ordinal) || ex.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase);
+            // Only where the portal's own Kerberos step could not run (not Linux); Npgsql's wording is all there is.
+            var noTicket = ex.Message.Contains("UnknownCredentials", StringComparison.Ordinal);
             details.Add(new("Kerberos error", ex.Message));
             return Fail(ConnectionTestCategory.Authentication, noTicket
                 ? "Kerberos authentication failed: the portal's process has no Kerberos credentials (no ticket; run kinit or configure a keytab)."
@@ -95,12 +111,15 @@ internal sealed partial class ConnectionTestRun
         }
 
         details.AddRange(warnings.Select(w => new ConnectionTestDetail("Warning", w)));
+        var authenticated = kerberos
+            ? $"Authenticated as {clientPrincipal ?? "the portal's principal"} with {methodName}, as database user {_username}; {encryption}."
+            : $"Authenticated as {_username} with {methodName}.";
         Emit(warnings.Count > 0 ? ConnectionTestStatus.Warning : ConnectionTestStatus.Succeeded,
-            $"Authenticated as {_username} with {methodName}." + (warnings.Count > 0 ? " " + string.Join(" ", warnings) : ""), details);
-        return await CheckDatabaseAsync(connection, probe.Encrypted, methodName, ct);
+            authenticated + (warnings.Count > 0 ? " " + string.Join(" ", warnings) : ""), details);
+        return await CheckDatabaseAsync(connection, probe.Encrypted, encryption, methodName, clientPrincipal, ct);
     }
 
-    private NpgsqlDataSource BuildDataSource(Probe probe, AuthenticationMethod method)
+    private NpgsqlDataSource BuildDataSource(Probe probe, AuthenticationMethod method, bool gssEncryption)
     {
         // Typed fields only: nothing the user typed is parsed as connection-string syntax.
         var settings = new NpgsqlConnectionStringBuilder
@@ -108,13 +127,15 @@ internal sealed partial class ConnectionTestRun
             Host = probe.Address.ToString(),
             Port = _destination.Port,
             Database = _destination.Database,
-            Username = _destination.Username.Length > 0 ? _destination.Username : null,
+            // The user the probe asked about. Left empty, Npgsql would pick its own with Kerberos (by running klist, which
+            // cannot see a MEMORY: ticket cache, else the OS account), so the probe and the login could differ.
+            Username = _username,
             Password = _destination.WindowsAuthentication ? null : _request.Password,
             SslMode = probe.Encrypted ? SslMode.Require : SslMode.Disable,
             SslNegotiation = SslNegotiation.Postgres,
-            // GSS encryption is never negotiated: Prefer retries a failed open (a second failed authentication) and can
-            // hang (npgsql #6524). Kerberos still authenticates; TLS provides the encryption.
-            GssEncryptionMode = GssEncryptionMode.Disable,
+            // Never Prefer: it retries a failed open (a second failed authentication) and can hang (npgsql #6524). Require
+            // is one attempt; it is used only where the probe saw the server ask for Kerberos and TLS is not in use.
+            GssEncryptionMode = gssEncryption ? GssEncryptionMode.Require : GssEncryptionMode.Disable,
             ChannelBinding = ChannelBinding.Prefer,
             RequireAuth = AuthenticationMethods.RequireAuth(method),
             KerberosServiceName = _destination.KerberosServiceName,
@@ -135,7 +156,7 @@ internal sealed partial class ConnectionTestRun
         if (_destination.WindowsAuthentication)
         {
             // Npgsql would use Host (the checked IP) in the SPN; Kerberos needs the service's name.
-            builder.UseNegotiateOptionsCallback(options => options.TargetName = $"{_destination.KerberosServiceName}/{_destination.ServerName}");
+            builder.UseNegotiateOptionsCallback(options => options.TargetName = ServicePrincipalName);
         }
 
         return builder.Build();

@@ -7,9 +7,11 @@ internal sealed partial class ConnectionTestRun
 {
     private Verdict TimedOut(int seconds)
     {
-        var field = _stage is ConnectionTestStage.NameResolution or ConnectionTestStage.TcpConnection ? _hostField : nameof(DestinationInput.Port);
+        var field = _awaitingKdc ? null
+            : _stage is ConnectionTestStage.NameResolution or ConnectionTestStage.TcpConnection ? _hostField : nameof(DestinationInput.Port);
         var hint = _stage switch
         {
+            _ when _awaitingKdc => "the Kerberos KDC did not answer; check that the KDC is running and reachable from the portal host.",
             ConnectionTestStage.NameResolution => "the name server did not answer.",
             ConnectionTestStage.TcpConnection => "the host did not accept a TCP connection (a firewall dropping packets, or the wrong address).",
             _ => "something accepted the TCP connection but did not answer like PostgreSQL in time; check that Port is the PostgreSQL port.",

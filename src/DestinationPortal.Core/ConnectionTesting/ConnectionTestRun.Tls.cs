@@ -18,7 +18,7 @@ internal sealed partial class ConnectionTestRun
             case SslRequestReply.NotPostgreSql:
                 return (null, NotPostgreSql(address));
             case SslRequestReply.Declined when Mode == TlsMode.Prefer:
-                Emit(ConnectionTestStatus.Warning, "The server does not offer TLS; continuing unencrypted (TLS Mode Prefer).", [new("Encrypted", "no")]);
+                Emit(ConnectionTestStatus.Warning, "The server does not offer TLS; continuing unencrypted (TLS Mode Prefer)." + GssEncryptionNote, [new("Encrypted", "no")]);
                 return (null, null);
             case SslRequestReply.Declined:
                 return (null, Fail(ConnectionTestCategory.Tls,

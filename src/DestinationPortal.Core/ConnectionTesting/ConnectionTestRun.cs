@@ -27,7 +27,8 @@ internal sealed partial class ConnectionTestRun
     private readonly ILogger _logger;
     private readonly ChannelWriter<ConnectionTestEvent> _writer;
     private readonly string _hostField;
-    private readonly string _username;
+    private string _username = "";
+    private KerberosIdentity? _kerberos;
     private long _start;
     private bool _warned;
     private ConnectionTestStage _stage = ConnectionTestStage.NameResolution;
@@ -53,11 +54,13 @@ internal sealed partial class ConnectionTestRun
         _logger = logger;
         _writer = writer;
         _hostField = _destination.PrivateEndpoint is null ? nameof(DestinationInput.ServerName) : nameof(DestinationInput.PrivateEndpoint);
-        // Npgsql's own fallback for an empty user name with Kerberos is the OS account; the probe must use the same.
-        _username = _destination.Username.Length > 0 ? _destination.Username : Environment.UserName;
     }
 
     private TlsMode Mode => _destination.TlsMode;
+
+    private string GssEncryptionNote => _destination.WindowsAuthentication
+        ? " With Windows Authentication, Kerberos encrypts the session instead (GSS encryption) when the server uses Kerberos for this user."
+        : "";
 
     public async Task ExecuteAsync(CancellationToken stop)
     {
@@ -133,6 +136,7 @@ internal sealed partial class ConnectionTestRun
 
     private async Task<Verdict> RunStagesAsync(CancellationToken ct)
     {
+        ChooseDatabaseUser();
         var resolved = await ResolveAsync(ct);
         if (resolved.Failure is { } resolveFailure)
         {
@@ -174,9 +178,9 @@ internal sealed partial class ConnectionTestRun
         {
             if (!requestTls)
             {
-                Emit(ConnectionTestStatus.Skipped, Mode == TlsMode.Allow
+                Emit(ConnectionTestStatus.Skipped, (Mode == TlsMode.Allow
                     ? "TLS Mode is Allow: trying without TLS first; TLS is used only if the server refuses an unencrypted connection."
-                    : "TLS Mode is Disable: the connection is not encrypted.", []);
+                    : "TLS Mode is Disable: the connection is not encrypted by TLS.") + GssEncryptionNote, []);
             }
             else
             {
