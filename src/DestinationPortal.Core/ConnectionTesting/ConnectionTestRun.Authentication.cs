@@ -110,6 +110,12 @@ internal sealed partial class ConnectionTestRun
             return Fail(ConnectionTestCategory.Authentication, $"Authentication failed: {ex.Message}", null, details);
         }
 
+        if (kerberos)
+        {
+            // "Encrypted" above is what the probe saw (TLS or not); with Kerberos the session may be GSS-encrypted instead.
+            details.Add(new("Session encryption", encryption));
+        }
+
         details.AddRange(warnings.Select(w => new ConnectionTestDetail("Warning", w)));
         var authenticated = kerberos
             ? $"Authenticated as {clientPrincipal ?? "the portal's principal"} with {methodName}, as database user {_username}; {encryption}."

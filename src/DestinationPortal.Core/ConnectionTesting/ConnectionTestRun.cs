@@ -12,8 +12,9 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// socket opens; probe TCP, TLS and the requested authentication method on a raw socket to exactly the checked address
 /// (no credential sent); then authenticate once with Npgsql over a fresh unpooled data source to the same address;
 /// then run read-only checks.
-/// Each stage lives in its own file (ConnectionTestRun.NameResolution.cs, .TcpConnection.cs, .Tls.cs, .Authentication.cs,
-/// .Database.cs, .Result.cs); this file holds the run's state and the order of the stages.
+/// Each stage lives in its own file (ConnectionTestRun.NameResolution.cs, .TcpConnection.cs, .Tls.cs, .Authentication.cs
+/// with .Kerberos.cs for Windows Authentication, .Database.cs, .Result.cs); this file holds the run's state and the order
+/// of the stages.
 /// </summary>
 internal sealed partial class ConnectionTestRun
 {

@@ -30,6 +30,7 @@ public sealed class WindowsAuthenticationTests(KerberosServers kerberos)
         Assert.Equal($"{KerberosServers.ServiceName}/{KerberosServers.ServerName}", Detail(authentication, "Kerberos service principal"));
         Assert.Equal($"portal@{Realm}", Detail(authentication, "Client principal"));
         Assert.Equal("portal (from the principal, without its realm)", Detail(authentication, "Database user requested"));
+        Assert.Equal("GSS-encrypted", Detail(authentication, "Session encryption"));
         var database = Last(run.Events, ConnectionTestStage.Database);
         Assert.Equal($"portal@{Realm} → portal", Detail(database, "Kerberos principal mapped to database user"));
         // No TLS in this mode, so Kerberos encrypts the session; the server's own view agrees.
