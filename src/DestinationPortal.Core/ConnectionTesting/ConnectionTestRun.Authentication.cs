@@ -98,7 +98,8 @@ internal sealed partial class ConnectionTestRun
         }
         catch (NpgsqlException ex) when (_destination.WindowsAuthentication)
         {
-            // Only where the portal's own Kerberos step could not run (not Linux); Npgsql's wording is all there is.
+            // Where the portal's own Kerberos step could not run (not Linux), or a failure none of the above explains:
+            // Npgsql's wording is all there is.
             var noTicket = ex.Message.Contains("UnknownCredentials", StringComparison.Ordinal);
             details.Add(new("Kerberos error", ex.Message));
             return Fail(ConnectionTestCategory.Authentication, noTicket
