@@ -14,7 +14,9 @@ COPY src/ src/
 RUN dotnet publish src/DestinationPortal.Web -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
-# Npgsql's Kerberos (Windows Authentication) loads libgssapi_krb5.so.2, which the .NET images no longer ship.
+# Npgsql's Kerberos (Windows Authentication) loads libgssapi_krb5.so.2, which the .NET images no longer ship; the portal
+# reads its own principal through it and its dependency libkrb5.so.3. Give the container a keytab and a krb5.conf:
+# README.md, "Windows Authentication (Kerberos)".
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libgssapi-krb5-2 \
     && rm -rf /var/lib/apt/lists/*

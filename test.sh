@@ -12,6 +12,10 @@ command -v dotnet >/dev/null || { echo "error: the .NET SDK is not on PATH (see 
 missing=()
 # Integration tests start throwaway PostgreSQL clusters from the Debian server binaries when no Docker engine answers.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# The Windows Authentication tests run a throwaway MIT Kerberos realm (tests/DestinationPortal.IntegrationTests/Kerberos).
+[[ -x /usr/sbin/krb5kdc ]] || missing+=(krb5-kdc)
+[[ -x /usr/sbin/kadmin.local ]] || missing+=(krb5-admin-server)
+[[ -x /usr/bin/kinit ]] || missing+=(krb5-user)
 
 if ((${#missing[@]})); then
   log "Installing missing Debian packages: ${missing[*]}"
@@ -23,8 +27,21 @@ if ((${#missing[@]})); then
     echo "error: missing ${missing[*]}; install them with: apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
-  "${SUDO[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # krb5-kdc and krb5-admin-server start a stock KDC for a default realm when installed; the tests only need the
+  # binaries. Where no policy-rc.d forbids service starts (containers usually have one), add one for the install.
+  added_policy=false
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+    "${SUDO[@]}" chmod 755 /usr/sbin/policy-rc.d
+    added_policy=true
+  fi
+  install_status=0
+  { "${SUDO[@]}" apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } || install_status=$?
+  if [[ $added_policy == true ]]; then
+    "${SUDO[@]}" rm -f /usr/sbin/policy-rc.d
+  fi
+  ((install_status == 0)) || exit "$install_status"
 fi
 
 # --- build and test ----------------------------------------------------------------------------------

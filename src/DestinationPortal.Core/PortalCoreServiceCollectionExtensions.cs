@@ -58,6 +58,7 @@ public static class PortalCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ConnectionTestGate>();
         services.AddSingleton<IHostNameResolver, DnsHostNameResolver>();
+        services.AddSingleton<IKerberosIdentityReader, KerberosIdentityReader>();
         services.AddScoped<ConnectionTester>();
         services.AddSingleton<ConnectionTestBroadcaster>();
         services.AddSingleton<ConnectionTestHistory>();

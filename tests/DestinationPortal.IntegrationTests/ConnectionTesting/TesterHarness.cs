@@ -75,7 +75,7 @@ internal static class TesterHarness
         Assert.NotEqual(ConnectionTestStatus.Failed, Last(events, ConnectionTestStage.Database).Status);
     }
 
-    private static void AssertWellFormed(List<ConnectionTestEvent> events, string? password)
+    public static void AssertWellFormed(IReadOnlyList<ConnectionTestEvent> events, string? password)
     {
         Assert.NotEmpty(events);
         Assert.Single(events, e => e.Stage == ConnectionTestStage.Result);

@@ -26,8 +26,28 @@ public sealed class LocalCluster
 
     public string LogFile { get; }
 
-    /// <summary>Copies the template, writes configuration and certificates, starts the server and creates the test roles.</summary>
-    public static async Task<LocalCluster> StartAsync(string name, string binDirectory, string template, PemCertificate? certificate)
+    /// <summary>
+    /// Finds the Debian server binaries and runs initdb once into <paramref name="root"/>/template (superuser postgres with
+    /// <see cref="TestRoles.SuperuserPassword"/>); clusters are copies of it. Fails, never skips, when the binaries are missing.
+    /// </summary>
+    public static async Task<(string BinDirectory, string Template)> CreateTemplateAsync(string root)
+    {
+        var bin = FindServerBinaries();
+        var template = Path.Combine(root, "template");
+        var passwordFile = Path.Combine(root, "superuser-password");
+        await File.WriteAllTextAsync(passwordFile, TestRoles.SuperuserPassword);
+        await LocalCommand.GiveToPostgresAsync(root);
+        await LocalCommand.RunAsync(Path.Combine(bin, "initdb"),
+            ["-D", template, "-U", "postgres", "--pwfile", passwordFile, "--auth", "scram-sha-256", "--no-locale", "-E", "UTF8", "--no-sync", "--no-instructions"],
+            TimeSpan.FromSeconds(120));
+        return (bin, template);
+    }
+
+    /// <summary>
+    /// Copies the template, writes configuration and certificates, starts the server and creates the test roles.
+    /// <see cref="ClusterExtras"/> adds settings, replaces <see cref="TestRoles.HbaConf"/>, runs more SQL and sets the server's environment.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(string name, string binDirectory, string template, PemCertificate? certificate, ClusterExtras? extras = null)
     {
         var dataDirectory = Path.Combine(Path.GetDirectoryName(template)!, name);
         CopyDirectory(template, dataDirectory);
@@ -67,10 +87,12 @@ public sealed class LocalCluster
             settings.AddRange(["ssl = on", "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'"]);
         }
 
+        settings.AddRange(extras?.Settings ?? []);
         await File.AppendAllLinesAsync(Path.Combine(dataDirectory, "postgresql.conf"), settings);
-        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "pg_hba.conf"), TestRoles.HbaConf + "\n");
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "pg_hba.conf"), (extras?.HbaConf ?? TestRoles.HbaConf) + "\n");
         await LocalCommand.GiveToPostgresAsync(Path.GetDirectoryName(template)!);
-        await LocalCommand.RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", cluster.LogFile], TimeSpan.FromSeconds(90));
+        await LocalCommand.RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", cluster.LogFile], TimeSpan.FromSeconds(90),
+            extras?.Environment);
 
         await using var dataSource = NpgsqlDataSource.Create(cluster.SuperuserConnectionString());
         await using (var command = dataSource.CreateCommand(TestRoles.SetupSql))
@@ -84,6 +106,13 @@ public sealed class LocalCluster
             await using var command = dataSource.CreateCommand(sql);
             await command.ExecuteNonQueryAsync();
         }
+
+        if (extras?.SetupSql is { } extraSql)
+        {
+            await using var command = dataSource.CreateCommand(extraSql);
+            await command.ExecuteNonQueryAsync();
+        }
+
         return cluster;
     }
 
@@ -120,7 +149,21 @@ public sealed class LocalCluster
     public Task StopAsync() =>
         LocalCommand.RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-w", "-m", "immediate", "-D", _dataDirectory], TimeSpan.FromSeconds(30));
 
-    private static int FreeLoopbackPort()
+    private static string FindServerBinaries()
+    {
+        // Docker is not used: the build machines and CI have no Docker engine (see docs/connection-testing.md).
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d == "/usr/lib/postgresql/15" ? int.MaxValue : VersionOf(d))
+            : Enumerable.Empty<string>();
+        return candidates.Select(d => Path.Combine(d, "bin")).FirstOrDefault(b => File.Exists(Path.Combine(b, "initdb")) && File.Exists(Path.Combine(b, "pg_ctl")))
+            ?? throw new InvalidOperationException(
+                "The connection-testing integration tests need PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/<version>/bin. " +
+                "Install them with `apt-get install postgresql` (Debian/Ubuntu).");
+    }
+
+    private static int VersionOf(string directory) => int.TryParse(Path.GetFileName(directory), out var version) ? version : 0;
+
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -143,3 +186,10 @@ public sealed class LocalCluster
         }
     }
 }
+
+/// <summary>What a cluster needs beyond the common test setup (e.g. Kerberos: a keytab setting, gss rules, the realm's environment).</summary>
+public sealed record ClusterExtras(
+    IReadOnlyList<string> Settings,
+    string? HbaConf = null,
+    string? SetupSql = null,
+    IReadOnlyDictionary<string, string>? Environment = null);

@@ -7,11 +7,13 @@ internal static class LocalCommand
 {
     public static bool RunningAsRoot { get; } = Environment.UserName == "root";
 
-    public static async Task RunAsync(string executable, IReadOnlyList<string> arguments, TimeSpan timeout)
+    // environment: extra variables for the command, passed with env so that runuser cannot drop them.
+    public static async Task RunAsync(string executable, IReadOnlyList<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var variables = (environment ?? new Dictionary<string, string>()).Select(v => $"{v.Key}={v.Value}").ToList();
         var start = RunningAsRoot
-            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", executable, .. arguments])
-            : new ProcessStartInfo(executable, arguments);
+            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", "env", .. variables, executable, .. arguments])
+            : new ProcessStartInfo("env", [.. variables, executable, .. arguments]);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");

@@ -23,15 +23,8 @@ public sealed class PostgreSqlServers : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var bin = FindServerBinaries();
         _root = Directory.CreateTempSubdirectory("destination-portal-pg-");
-        var template = Path.Combine(_root.FullName, "template");
-        var passwordFile = Path.Combine(_root.FullName, "superuser-password");
-        await File.WriteAllTextAsync(passwordFile, TestRoles.SuperuserPassword);
-        await LocalCommand.GiveToPostgresAsync(_root.FullName);
-        await LocalCommand.RunAsync(Path.Combine(bin, "initdb"),
-            ["-D", template, "-U", "postgres", "--pwfile", passwordFile, "--auth", "scram-sha-256", "--no-locale", "-E", "UTF8", "--no-sync", "--no-instructions"],
-            TimeSpan.FromSeconds(120));
+        var (bin, template) = await LocalCluster.CreateTemplateAsync(_root.FullName);
 
         try
         {
@@ -65,20 +58,6 @@ public sealed class PostgreSqlServers : IAsyncLifetime
         _clusters.Add(cluster);
         return cluster;
     }
-
-    private static string FindServerBinaries()
-    {
-        // Docker is not used: the build machines and CI have no Docker engine (see docs/connection-testing.md).
-        var candidates = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d == "/usr/lib/postgresql/15" ? int.MaxValue : VersionOf(d))
-            : Enumerable.Empty<string>();
-        return candidates.Select(d => Path.Combine(d, "bin")).FirstOrDefault(b => File.Exists(Path.Combine(b, "initdb")) && File.Exists(Path.Combine(b, "pg_ctl")))
-            ?? throw new InvalidOperationException(
-                "The connection-testing integration tests need PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/<version>/bin. " +
-                "Install them with `apt-get install postgresql` (Debian/Ubuntu).");
-    }
-
-    private static int VersionOf(string directory) => int.TryParse(Path.GetFileName(directory), out var version) ? version : 0;
 }
 
 [CollectionDefinition(Name)]

@@ -1,5 +1,7 @@
 using Bunit;
+using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace DestinationPortal.Tests.Infrastructure;
@@ -19,6 +21,7 @@ public abstract class PortalBunitContext : BunitContext
         Portal = new TestPortal();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Portal.AddPortalServices(Services);
+        Services.AddSingleton<IKerberosIdentityReader>(Kerberos);
         Services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.ShowTransitionDuration = 0;
@@ -35,6 +38,8 @@ public abstract class PortalBunitContext : BunitContext
     protected Bunit.TestDoubles.BunitAuthorizationContext Authorization { get; }
 
     protected TestPortal Portal { get; }
+
+    protected TestKerberosIdentityReader Kerberos { get; } = new();
 
     /// <summary>A second, independent session on the same database: another administrator, or a restart.</summary>
     protected RunningPortal OtherSession() => Portal.Start();
