@@ -55,6 +55,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<ConnectionTestGate>();
         services.AddSingleton<IHostNameResolver, DnsHostNameResolver>();
         services.AddScoped<ConnectionTester>();
+        services.AddScoped<IConnectionTester>(sp => sp.GetRequiredService<ConnectionTester>());
         services.AddSingleton<ConnectionTestBroadcaster>();
         services.AddSingleton<ConnectionTestHistory>();
         services.AddScoped<DestinationTestRunner>();
