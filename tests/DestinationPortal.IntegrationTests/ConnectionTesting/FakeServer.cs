@@ -16,6 +16,7 @@ internal sealed class FakeServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentBag<Socket> _held = [];
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _acceptWaiters = new();
     private readonly Func<Socket, CancellationToken, Task> _behaviour;
     private readonly Task _acceptLoop;
     private int _accepted;
@@ -30,6 +31,18 @@ internal sealed class FakeServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>Completes once <paramref name="count"/> connections have been accepted; fails after 30 s.</summary>
+    public Task WaitForAcceptedAsync(int count)
+    {
+        var waiter = _acceptWaiters.GetOrAdd(count, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (Accepted >= count)
+        {
+            waiter.TrySetResult();
+        }
+
+        return waiter.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>Accepts TCP and never sends a byte.</summary>
     public static FakeServer Silent() => new((_, _) => Task.CompletedTask);
@@ -89,8 +102,16 @@ internal sealed class FakeServer : IAsyncDisposable
                 return;
             }
 
-            Interlocked.Increment(ref _accepted);
             _held.Add(socket);
+            var accepted = Interlocked.Increment(ref _accepted);
+            foreach (var (count, waiter) in _acceptWaiters)
+            {
+                if (count <= accepted)
+                {
+                    waiter.TrySetResult();
+                }
+            }
+
             try
             {
                 await _behaviour(socket, _stop.Token);
