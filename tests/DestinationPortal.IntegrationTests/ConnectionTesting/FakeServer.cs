@@ -65,6 +65,14 @@ internal sealed class FakeServer : IAsyncDisposable
         await socket.SendAsync(Encoding.ASCII.GetBytes(HttpResponse), ct);
     });
 
+    /// <summary>Answers like a Docker engine's /_ping, so engine detection can be tested without Docker.</summary>
+    public static FakeServer DockerPing() => new(async (socket, ct) =>
+    {
+        await socket.ReceiveAsync(new byte[4096], ct);
+        await socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK"u8.ToArray(), ct);
+        socket.Shutdown(SocketShutdown.Send);
+    });
+
     public const string HttpResponse = "HTTP/1.1 400 Bad Request\r\nServer: nginx/1.25.3\r\nContent-Length: 0\r\n\r\n";
 
     public async ValueTask DisposeAsync()
