@@ -11,7 +11,9 @@ namespace DestinationPortal.IntegrationTests.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlBackendTests : IDisposable
 {
-    private static readonly TimeSpan s_probe = TimeSpan.FromMilliseconds(500);
+    // Generous, so an answering stand-in is not mistaken for a dead engine on a loaded machine; only the silent
+    // endpoint waits it out, and that test uses a short one.
+    private static readonly TimeSpan s_probe = TimeSpan.FromSeconds(10);
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("dp-backend-");
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -39,9 +41,9 @@ public sealed class PostgreSqlBackendTests : IDisposable
 
     private static string Endpoint(FakeServer server) => "tcp://127.0.0.1:" + server.Port.ToString(CultureInfo.InvariantCulture);
 
-    private static Task<PostgreSqlBackend> SelectAsync(Func<string, string?> environment, string binariesRoot) =>
+    private static Task<PostgreSqlBackend> SelectAsync(Func<string, string?> environment, string binariesRoot, TimeSpan? probe = null) =>
         // A probe that ignored its bound would hang on a silent endpoint; fail instead.
-        PostgreSqlBackend.SelectAsync(environment, binariesRoot, s_probe).WaitAsync(TimeSpan.FromSeconds(20));
+        PostgreSqlBackend.SelectAsync(environment, binariesRoot, probe ?? s_probe).WaitAsync(TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task Select_DockerRequiredAndDockerHostUnreachable_FailsNamingTheEndpointInsteadOfUsingTheBinaries()
@@ -101,7 +103,7 @@ public sealed class PostgreSqlBackendTests : IDisposable
         await using var silent = FakeServer.Silent();
         var root = BinariesRoot();
 
-        var backend = await SelectAsync(Environment("auto", Endpoint(silent)), root);
+        var backend = await SelectAsync(Environment("auto", Endpoint(silent)), root, TimeSpan.FromMilliseconds(500));
 
         Assert.Equal(PostgreSqlSource.LocalBinaries, backend.Source);
         Assert.Equal(Path.Combine(root, "15", "bin"), backend.BinDirectory);
