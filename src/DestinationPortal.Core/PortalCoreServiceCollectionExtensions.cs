@@ -60,6 +60,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<IHostNameResolver, DnsHostNameResolver>();
         services.AddSingleton<IKerberosIdentityReader, KerberosIdentityReader>();
         services.AddScoped<ConnectionTester>();
+        services.AddScoped<IConnectionTester>(sp => sp.GetRequiredService<ConnectionTester>());
         services.AddSingleton<ConnectionTestBroadcaster>();
         services.AddSingleton<ConnectionTestHistory>();
         services.AddScoped<DestinationTestRunner>();

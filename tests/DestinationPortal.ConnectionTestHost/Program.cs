@@ -41,4 +41,9 @@ switch (args)
 internal sealed class HostUser : ICurrentUser
 {
     public string Name => "connection-test-host";
+
+    // The host runs one test on behalf of the test suite, as an Editor would.
+    public DestinationPortal.Core.Access.PortalRole? Role => DestinationPortal.Core.Access.PortalRole.Editor;
+
+    public string? SourceAddress => "127.0.0.1";
 }

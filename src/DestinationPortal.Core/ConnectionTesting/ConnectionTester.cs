@@ -6,6 +6,20 @@ using Microsoft.Extensions.Options;
 namespace DestinationPortal.Core.ConnectionTesting;
 
 /// <summary>
+/// Runs "Test Connection" and streams one event per stage step. The portal's callers depend on this rather than on
+/// <see cref="ConnectionTester"/>, so the screens can be tested with a scripted run instead of a network.
+/// </summary>
+public interface IConnectionTester
+{
+    /// <summary>
+    /// Streams the stages in order and always ends with a <see cref="ConnectionTestStage.Result"/> event, also on timeout
+    /// and on cancellation (when the caller is still reading). Never throws for a failed test.
+    /// Stopping the enumeration early cancels the run.
+    /// </summary>
+    IAsyncEnumerable<ConnectionTestEvent> RunAsync(ConnectionTestRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
 /// Runs "Test Connection" against a PostgreSQL destination and streams one event per stage step. Scoped: it reads the
 /// acting user from <see cref="ICurrentUser"/> for the per-user concurrency cap.
 /// </summary>
@@ -15,13 +29,9 @@ public sealed class ConnectionTester(
     ICurrentUser currentUser,
     IHostNameResolver resolver,
     TimeProvider timeProvider,
-    ILogger<ConnectionTester> logger)
+    ILogger<ConnectionTester> logger) : IConnectionTester
 {
-    /// <summary>
-    /// Streams the stages in order and always ends with a <see cref="ConnectionTestStage.Result"/> event, also on timeout
-    /// and on cancellation (when the caller is still reading). Never throws for a failed test.
-    /// Stopping the enumeration early cancels the run.
-    /// </summary>
+    /// <inheritdoc />
     public async IAsyncEnumerable<ConnectionTestEvent> RunAsync(
         ConnectionTestRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)

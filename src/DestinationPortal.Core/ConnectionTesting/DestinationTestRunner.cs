@@ -8,12 +8,13 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <summary>
 /// Test Connection as the portal offers it: tests what a form holds (saved or not, never saving), decides which
 /// password may be sent, lets other watchers of the destination see the run live, and records its outcome.
-/// The screens and the hub both call this; <see cref="ConnectionTester"/> does the network work.
+/// The screens and the hub both call this; <see cref="IConnectionTester"/> does the network work. Every entry point
+/// checks the caller's role first and every run is audited.
 /// </summary>
 public sealed class DestinationTestRunner(
     DestinationService destinations,
     DestinationValidator validator,
-    ConnectionTester tester,
+    IConnectionTester tester,
     ConnectionTestBroadcaster broadcaster,
     ConnectionTestHistory history,
     ICurrentUser currentUser,
@@ -22,17 +23,24 @@ public sealed class DestinationTestRunner(
     TimeProvider clock)
 {
     /// <summary>Tests a stored destination exactly as saved, with its stored password.</summary>
+    /// <exception cref="PortalAccessDeniedException">The caller's role does not allow testing (audited).</exception>
     public async IAsyncEnumerable<ConnectionTestEvent> TestSavedAsync(Guid destinationId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
-        var stored = await destinations.GetForEditAsync(destinationId, cancellationToken);
-        if (stored is null)
+        var saved = await destinations.GetForTestAsync(destinationId, cancellationToken);
+        if (saved is null)
         {
-            yield return Refusal(Guid.CreateVersion7(), "This destination does not exist (it may have been deleted).", field: null);
+            yield return Refusal("This destination does not exist (it may have been deleted).", field: null);
             yield break;
         }
 
-        await foreach (var item in TestAsync(destinationId, stored.Input, cancellationToken))
+        if (validator.TryCreateDefinition(saved.Input, out var errors) is not { } definition)
+        {
+            yield return InvalidForm(errors);
+            yield break;
+        }
+
+        await foreach (var item in RunAsync(saved.Input, definition, saved, cancellationToken))
         {
             yield return item;
         }
@@ -47,23 +55,32 @@ public sealed class DestinationTestRunner(
     public async IAsyncEnumerable<ConnectionTestEvent> TestAsync(Guid? destinationId, DestinationInput input, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
-        var runId = Guid.CreateVersion7();
-        var startedAt = clock.GetUtcNow().UtcDateTime;
-        var definition = validator.TryCreateDefinition(input, out var errors);
-        if (definition is null)
+        if (validator.TryCreateDefinition(input, out var errors) is not { } definition)
         {
-            yield return Refusal(runId, "Correct the fields marked in the form, then test again: " + errors[0].Message, errors[0].Field);
+            yield return InvalidForm(errors);
             yield break;
         }
 
-        var saved = destinationId is { } id ? await destinations.GetForEditAsync(id, cancellationToken) : null;
+        // One read gives the saved values and the stored password, which stays encrypted unless it may be sent.
+        var saved = destinationId is { } id ? await destinations.GetForTestAsync(id, cancellationToken) : null;
+        await foreach (var item in RunAsync(input, definition, saved, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    private async IAsyncEnumerable<ConnectionTestEvent> RunAsync(
+        DestinationInput input, DestinationDefinition definition, DestinationForTest? saved, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var runId = Guid.CreateVersion7();
+        var startedAt = clock.GetUtcNow().UtcDateTime;
         var savedDefinition = saved is null ? null : validator.TryCreateDefinition(saved.Input, out _);
-        var (password, refusal) = await ChoosePasswordAsync(input, definition, saved, savedDefinition, cancellationToken);
+        var (password, refusal) = ChoosePassword(input, definition, saved, savedDefinition);
         var target = DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port);
         if (refusal is not null)
         {
             await AuditRunAsync(saved?.Id, definition.Name, target, "Refused: password not sent", refusal);
-            yield return Refusal(runId, refusal, nameof(DestinationInput.Password));
+            yield return Refusal(refusal, nameof(DestinationInput.Password), runId);
             yield break;
         }
 
@@ -93,8 +110,7 @@ public sealed class DestinationTestRunner(
                 saved is null ? "unsaved destination" : null);
         }
 
-        var last = events.LastOrDefault()?.Outcome;
-        if (saved is not null && last is { } outcome)
+        if (saved is not null && events.LastOrDefault()?.Outcome is { } outcome)
         {
             await history.RecordAsync(new ConnectionTestRunRecord
             {
@@ -116,8 +132,8 @@ public sealed class DestinationTestRunner(
         }
     }
 
-    private async Task<(string? Password, string? Refusal)> ChoosePasswordAsync(
-        DestinationInput input, DestinationDefinition tested, DestinationForEdit? saved, DestinationDefinition? savedDefinition, CancellationToken cancellationToken)
+    private static (string? Password, string? Refusal) ChoosePassword(
+        DestinationInput input, DestinationDefinition tested, DestinationForTest? saved, DestinationDefinition? savedDefinition)
     {
         if (input.WindowsAuthentication)
         {
@@ -144,18 +160,20 @@ public sealed class DestinationTestRunner(
             return (null, "Server Name, Private endpoint, Port, Username or Database differ from the saved destination, so the saved password is not sent. Type the password to test these settings.");
         }
 
-        var stored = await destinations.GetStoredPasswordAsync(saved.Id, cancellationToken);
+        var stored = saved.UnprotectPassword();
         return stored is null
             ? (null, "The saved password can no longer be decrypted (the portal's key ring changed). Type the password again and save it.")
             : (stored, null);
     }
 
-    // Written whatever happened to the caller's connection: a test that ran is audited even when the tab closed.
     private Task AuditRunAsync(Guid? destinationId, string name, string target, string outcome, string? details) =>
         audit.WriteAsync(audit.Entry(AuditActions.DestinationTested, outcome, destinationId, name, target, details: details), CancellationToken.None);
 
-    private static ConnectionTestEvent Refusal(Guid runId, string explanation, string? field) => new(
-        runId,
+    private static ConnectionTestEvent InvalidForm(IReadOnlyList<FieldError> errors) =>
+        Refusal("Correct the fields marked in the form, then test again: " + errors[0].Message, errors[0].Field);
+
+    private static ConnectionTestEvent Refusal(string explanation, string? field, Guid? runId = null) => new(
+        runId ?? Guid.CreateVersion7(),
         ConnectionTestStage.Result,
         ConnectionTestStatus.Failed,
         explanation,

@@ -84,6 +84,18 @@ public sealed class DestinationService(
     }
 
     /// <summary>
+    /// A stored destination for Test Connection: its values and its (still encrypted) password in one read, or null
+    /// when it does not exist.
+    /// </summary>
+    public async Task<DestinationForTest?> GetForTestAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        return d is null ? null : new DestinationForTest(d.Id, ToInput(d), d.ProtectedPassword, secrets);
+    }
+
+    /// <summary>
     /// The stored password for the connection tester, or null when none is stored or the key ring can no longer
     /// decrypt it. Server-side only: nothing that renders or serialises to a client may call this.
     /// </summary>

@@ -23,7 +23,7 @@ public sealed class ConnectionTestingRegistrationTests
         var tester = scope.ServiceProvider.GetRequiredService<ConnectionTester>();
         var options = provider.GetRequiredService<IOptions<ConnectionTestingOptions>>().Value;
 
-        Assert.NotNull(tester);
+        Assert.Same(tester, scope.ServiceProvider.GetRequiredService<IConnectionTester>());
         Assert.Equal(ConnectionTestingMode.Hidden, options.Mode);
         Assert.Equal(["10.0.0.0/8"], options.EffectiveDeniedNetworks);
         Assert.Equal([5432], options.AllowedPorts);

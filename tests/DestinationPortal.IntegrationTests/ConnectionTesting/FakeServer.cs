@@ -16,6 +16,7 @@ internal sealed class FakeServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentBag<Socket> _held = [];
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _acceptWaiters = new();
     private readonly Func<Socket, CancellationToken, Task> _behaviour;
     private readonly Task _acceptLoop;
     private int _accepted;
@@ -30,6 +31,18 @@ internal sealed class FakeServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>Completes once <paramref name="count"/> connections have been accepted; fails after 30 s.</summary>
+    public Task WaitForAcceptedAsync(int count)
+    {
+        var waiter = _acceptWaiters.GetOrAdd(count, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (Accepted >= count)
+        {
+            waiter.TrySetResult();
+        }
+
+        return waiter.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>Accepts TCP and never sends a byte.</summary>
     public static FakeServer Silent() => new((_, _) => Task.CompletedTask);
@@ -50,6 +63,14 @@ internal sealed class FakeServer : IAsyncDisposable
     {
         await socket.ReceiveAsync(new byte[1024], ct);
         await socket.SendAsync(Encoding.ASCII.GetBytes(HttpResponse), ct);
+    });
+
+    /// <summary>Answers like a Docker engine's /_ping, so engine detection can be tested without Docker.</summary>
+    public static FakeServer DockerPing() => new(async (socket, ct) =>
+    {
+        await socket.ReceiveAsync(new byte[4096], ct);
+        await socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK"u8.ToArray(), ct);
+        socket.Shutdown(SocketShutdown.Send);
     });
 
     public const string HttpResponse = "HTTP/1.1 400 Bad Request\r\nServer: nginx/1.25.3\r\nContent-Length: 0\r\n\r\n";
@@ -89,8 +110,16 @@ internal sealed class FakeServer : IAsyncDisposable
                 return;
             }
 
-            Interlocked.Increment(ref _accepted);
             _held.Add(socket);
+            var accepted = Interlocked.Increment(ref _accepted);
+            foreach (var (count, waiter) in _acceptWaiters)
+            {
+                if (count <= accepted)
+                {
+                    waiter.TrySetResult();
+                }
+            }
+
             try
             {
                 await _behaviour(socket, _stop.Token);

@@ -6,7 +6,7 @@ using Npgsql;
 namespace DestinationPortal.IntegrationTests.PostgreSql;
 
 /// <summary>One running PostgreSQL server on a free loopback port, made from a copy of an initdb template.</summary>
-public sealed class LocalCluster
+public sealed class LocalCluster : IPostgreSqlServer
 {
     private readonly string _binDirectory;
     private readonly string _dataDirectory;
@@ -89,26 +89,15 @@ public sealed class LocalCluster
 
         settings.AddRange(extras?.Settings ?? []);
         await File.AppendAllLinesAsync(Path.Combine(dataDirectory, "postgresql.conf"), settings);
-        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "pg_hba.conf"), (extras?.HbaConf ?? TestRoles.HbaConf) + "\n");
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "pg_hba.conf"), extras?.HbaConf is { } hba ? hba + "\n" : TestRoles.HbaConfFor("127.0.0.1/32"));
         await LocalCommand.GiveToPostgresAsync(Path.GetDirectoryName(template)!);
         await LocalCommand.RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", cluster.LogFile], TimeSpan.FromSeconds(90),
             extras?.Environment);
 
-        await using var dataSource = NpgsqlDataSource.Create(cluster.SuperuserConnectionString());
-        await using (var command = dataSource.CreateCommand(TestRoles.SetupSql))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        // CREATE DATABASE refuses to run inside the implicit transaction of a multi-statement command.
-        foreach (var sql in TestRoles.DatabaseSetupSql)
-        {
-            await using var command = dataSource.CreateCommand(sql);
-            await command.ExecuteNonQueryAsync();
-        }
-
+        await TestRoles.SetUpAsync(cluster.SuperuserConnectionString());
         if (extras?.SetupSql is { } extraSql)
         {
+            await using var dataSource = NpgsqlDataSource.Create(cluster.SuperuserConnectionString());
             await using var command = dataSource.CreateCommand(extraSql);
             await command.ExecuteNonQueryAsync();
         }
@@ -128,7 +117,7 @@ public sealed class LocalCluster
         Pooling = false,
     }.ConnectionString;
 
-    /// <summary>How many lines of the server log contain <paramref name="text"/>.</summary>
+    /// <inheritdoc />
     public async Task<int> CountLogLinesAsync(string text)
     {
         // The server keeps the file open for appending; share it rather than wait for the server to let go.

@@ -2,37 +2,43 @@ namespace DestinationPortal.IntegrationTests.PostgreSql;
 
 /// <summary>
 /// Real PostgreSQL servers for the connection tests, started once per test collection: one with TLS, one without, one
-/// presenting an expired certificate and one presenting a certificate for another name. They are throwaway clusters made
-/// from the Debian server binaries (initdb once, then copies), on free loopback ports, deleted at the end.
-/// There is no silent fallback: without the binaries the fixture fails and says what to install.
+/// presenting an expired certificate and one presenting a certificate for another name. <see cref="PostgreSqlBackend"/>
+/// decides where they come from: containers from a pinned image when a Docker engine answers, else throwaway clusters
+/// made from the Debian server binaries (initdb once, then copies) on free loopback ports; deleted at the end either way.
+/// There is no silent fallback: when neither is available the fixture fails and says what to install.
 /// </summary>
 public sealed class PostgreSqlServers : IAsyncLifetime
 {
-    private readonly List<LocalCluster> _clusters = [];
+    private readonly List<IPostgreSqlServer> _servers = [];
     private DirectoryInfo? _root;
 
     public TestCertificates Certificates { get; } = TestCertificates.Create();
 
-    public LocalCluster Tls { get; private set; } = null!;
+    public PostgreSqlBackend Backend { get; private set; } = null!;
 
-    public LocalCluster NoTls { get; private set; } = null!;
+    public IPostgreSqlServer Tls { get; private set; } = null!;
 
-    public LocalCluster ExpiredCertificate { get; private set; } = null!;
+    public IPostgreSqlServer NoTls { get; private set; } = null!;
 
-    public LocalCluster OtherNameCertificate { get; private set; } = null!;
+    public IPostgreSqlServer ExpiredCertificate { get; private set; } = null!;
+
+    public IPostgreSqlServer OtherNameCertificate { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
+        Backend = await PostgreSqlBackend.SelectAsync();
         _root = Directory.CreateTempSubdirectory("destination-portal-pg-");
-        var (bin, template) = await LocalCluster.CreateTemplateAsync(_root.FullName);
-
         try
         {
-            // Started one after another: on two cores parallel starts gain little and make failures harder to read.
-            Tls = await StartAsync("tls", bin, template, Certificates.Server);
-            NoTls = await StartAsync("notls", bin, template, null);
-            ExpiredCertificate = await StartAsync("expired", bin, template, Certificates.Expired);
-            OtherNameCertificate = await StartAsync("othername", bin, template, Certificates.OtherName);
+            Func<string, PemCertificate?, Task<IPostgreSqlServer>> start = Backend.Source == PostgreSqlSource.Docker
+                ? (name, certificate) => StartContainerAsync(name, Backend.DockerEndpoint!, certificate)
+                : await PrepareLocalClustersAsync();
+
+            // One after another: on two cores parallel starts gain little and make failures harder to read.
+            Tls = await start("tls", Certificates.Server);
+            NoTls = await start("notls", null);
+            ExpiredCertificate = await start("expired", Certificates.Expired);
+            OtherNameCertificate = await start("othername", Certificates.OtherName);
         }
         catch
         {
@@ -44,19 +50,28 @@ public sealed class PostgreSqlServers : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var cluster in _clusters)
+        foreach (var server in _servers)
         {
-            await cluster.StopAsync();
+            await server.StopAsync();
         }
 
         _root?.Delete(recursive: true);
     }
 
-    private async Task<LocalCluster> StartAsync(string name, string bin, string template, PemCertificate? certificate)
+    /// <summary>Runs initdb once into a template that each cluster copies.</summary>
+    private async Task<Func<string, PemCertificate?, Task<IPostgreSqlServer>>> PrepareLocalClustersAsync()
     {
-        var cluster = await LocalCluster.StartAsync(name, bin, template, certificate);
-        _clusters.Add(cluster);
-        return cluster;
+        var (bin, template) = await LocalCluster.CreateTemplateAsync(_root!.FullName);
+        return async (name, certificate) => Track(await LocalCluster.StartAsync(name, bin, template, certificate));
+    }
+
+    private async Task<IPostgreSqlServer> StartContainerAsync(string name, Uri dockerEndpoint, PemCertificate? certificate) =>
+        Track(await ContainerServer.StartAsync(name, dockerEndpoint, _root!.FullName, certificate));
+
+    private IPostgreSqlServer Track(IPostgreSqlServer server)
+    {
+        _servers.Add(server);
+        return server;
     }
 }
 

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace DestinationPortal.IntegrationTests.PostgreSql;
 
 /// <summary>The roles every test cluster has, and what its pg_hba.conf does with them.</summary>
@@ -22,8 +24,14 @@ public static class TestRoles
     /// <summary>Kerberos only. The test servers have no keytab, but the server asks for GSSAPI before it needs one.</summary>
     public const string Kerberos = "gssuser";
 
+    /// <summary>
+    /// pg_hba.conf with the rules for clients at <paramref name="clientAddress"/>: 127.0.0.1/32 for a local cluster;
+    /// "all" for a container, whose clients arrive through Docker's port forwarding from an address of its network.
+    /// </summary>
+    public static string HbaConfFor(string clientAddress) => HbaConf.Replace("127.0.0.1/32", clientAddress, StringComparison.Ordinal) + "\n";
+
     // Order matters: pg_hba.conf uses the first matching line.
-    public const string HbaConf = $"""
+    private const string HbaConf = $"""
         host all postgres 127.0.0.1/32 scram-sha-256
         host all {Reject} 127.0.0.1/32 reject
         hostssl all {HostSslOnly} 127.0.0.1/32 scram-sha-256
@@ -37,13 +45,30 @@ public static class TestRoles
     /// <summary>A database nobody but its owner may connect to.</summary>
     public const string RestrictedDatabase = "restricted";
 
-    public static IReadOnlyList<string> DatabaseSetupSql { get; } =
+    /// <summary>Creates the roles and databases on a freshly started server.</summary>
+    public static async Task SetUpAsync(string superuserConnectionString)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(superuserConnectionString);
+        await using (var command = dataSource.CreateCommand(SetupSql))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // CREATE DATABASE refuses to run inside the implicit transaction of a multi-statement command.
+        foreach (var sql in DatabaseSetupSql)
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static IReadOnlyList<string> DatabaseSetupSql { get; } =
     [
         $"CREATE DATABASE {RestrictedDatabase}",
         $"REVOKE CONNECT ON DATABASE {RestrictedDatabase} FROM PUBLIC",
     ];
 
-    public const string SetupSql = $"""
+    private const string SetupSql = $"""
         CREATE ROLE {Scram} LOGIN PASSWORD '{ScramPassword}';
         CREATE ROLE {HostSslOnly} LOGIN PASSWORD '{HostSslOnlyPassword}';
         CREATE ROLE {Cleartext} LOGIN PASSWORD '{CleartextPassword}';
