@@ -102,6 +102,13 @@ public static class DestinationForm
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Destination Details: {name}" })).ToBeVisibleAsync();
     }
 
+    /// <summary>From Destination Details: back to Manage Destinations by the breadcrumb.</summary>
+    public static async Task BackToGridAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = "Manage Destinations", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manage Destinations" })).ToBeVisibleAsync();
+    }
+
     public static async Task FilterAsync(IPage page, string name)
     {
         await Field(page, "Filter").FillAsync(name);
