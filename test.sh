@@ -12,6 +12,8 @@ command -v dotnet >/dev/null || { echo "error: the .NET SDK is not on PATH (see 
 missing=()
 # Integration tests start throwaway PostgreSQL clusters from the Debian server binaries when no Docker engine answers.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# End-to-end tests drive Debian's Chromium: Playwright cannot download its own browser on these machines.
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 
 if ((${#missing[@]})); then
   log "Installing missing Debian packages: ${missing[*]}"
