@@ -113,7 +113,8 @@ public sealed class PortalApp : IAsyncDisposable
         _process = null;
         if (!process.HasExited)
         {
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            // The shell's own kill: a slim Debian image need not have the procps binary.
+            using (var term = Process.Start("/bin/sh", ["-c", $"kill -TERM {process.Id.ToString(CultureInfo.InvariantCulture)}"]))
             {
                 await term.WaitForExitAsync();
             }

@@ -15,6 +15,7 @@ public sealed class PortalFixture : IAsyncLifetime
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("dp-e2e-");
     private readonly List<PortalApp> _apps = [];
     private IPlaywright? _playwright;
+    private bool _postgreSqlRunning;
 
     public PostgreSqlServers PostgreSql { get; } = new();
 
@@ -39,15 +40,26 @@ public sealed class PortalFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(15_000);
         try
         {
-            // Publishing is CPU-bound and the clusters mostly wait on disk: overlap them.
+            // The browser first: without Chromium the run fails in a second, not after a publish.
+            _playwright = await Playwright.CreateAsync();
+            Browser = await Chromium.LaunchAsync(_playwright);
+
+            // Publishing is CPU-bound and the clusters mostly wait on disk: overlap them, and let both finish before
+            // deciding anything, so a failure never leaves the other half running on a deleted directory.
             var publish = PublishAsync();
-            await PostgreSql.InitializeAsync();
-            await publish;
+            var postgreSql = PostgreSql.InitializeAsync();
+            try
+            {
+                await Task.WhenAll(publish, postgreSql);
+            }
+            finally
+            {
+                // A fixture whose start failed has already stopped what it started.
+                _postgreSqlRunning = postgreSql.IsCompletedSuccessfully;
+            }
 
             App = await StartAppAsync();
             Session = new PortalSession(App);
-            _playwright = await Playwright.CreateAsync();
-            Browser = await Chromium.LaunchAsync(_playwright);
         }
         catch
         {
@@ -87,16 +99,27 @@ public sealed class PortalFixture : IAsyncLifetime
         if (Browser is not null)
         {
             await Browser.DisposeAsync();
+            Browser = null!;
         }
 
         _playwright?.Dispose();
+        _playwright = null;
         foreach (var app in _apps)
         {
             await app.DisposeAsync();
         }
 
-        await PostgreSql.DisposeAsync();
-        _work.Delete(recursive: true);
+        if (_postgreSqlRunning)
+        {
+            _postgreSqlRunning = false;
+            await PostgreSql.DisposeAsync();
+        }
+
+        _apps.Clear();
+        if (_work.Exists)
+        {
+            _work.Delete(recursive: true);
+        }
     }
 
     /// <summary>
