@@ -25,6 +25,10 @@ public abstract class PortalBunitContext : BunitContext
             options.SnackbarConfiguration.HideTransitionDuration = 0;
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
+
+        // As in the portal, where every page runs on the interactive server circuit (the layout reads RendererInfo).
+        // Last: the renderer resolves services, after which none can be added.
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected TestPortal Portal { get; }
