@@ -63,7 +63,9 @@ public sealed class SecretJourneys(PortalFixture portal) : IAsyncLifetime
         await Expect(page.GetByTestId("test-history")).ToContainTextAsync("Passed");
         await AssertPageHasNoCanaryAsync(page, canary, "a finished test with its report text and history");
 
+        // "Password" labels the saved-password group until the click re-renders it as an empty field.
         await page.GetByRole(AriaRole.Button, new() { Name = "Replace password" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Password" })).ToHaveCountAsync(0);
         await Expect(DestinationForm.Field(page, "Password")).ToHaveValueAsync("");
         await AssertPageHasNoCanaryAsync(page, canary, "Replace password");
 
