@@ -77,11 +77,17 @@ public static class DestinationForm
         }
     }
 
-    /// <summary>From Manage Destinations: Add, fill, Save, and back on the grid with the confirmation.</summary>
-    public static async Task CreateAsync(IPage page, DestinationValues values)
+    /// <summary>From Manage Destinations: Add, and wait for the empty form.</summary>
+    public static async Task AddAsync(IPage page)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Add", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New destination" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>From Manage Destinations: Add, fill, Save, and back on the grid with the confirmation.</summary>
+    public static async Task CreateAsync(IPage page, DestinationValues values)
+    {
+        await AddAsync(page);
         await FillAsync(page, values);
         await SaveAsync(page, values.Name);
     }

@@ -69,7 +69,7 @@ public sealed class ConnectionTestJourneys(PortalFixture portal) : IAsyncLifetim
     public async Task TestConnection_WrongPassword_FailsAtAuthenticationAndMarksPassword()
     {
         var page = await portal.Session.OpenAsync(_context);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Add", Exact = true }).ClickAsync();
+        await DestinationForm.AddAsync(page);
         await DestinationForm.FillAsync(page, new DestinationValues($"wrong-password-{Unique.Token()}")
         {
             ServerName = "127.0.0.1",
@@ -101,7 +101,7 @@ public sealed class ConnectionTestJourneys(PortalFixture portal) : IAsyncLifetim
     public async Task TestConnection_RequireAgainstServerWithoutTls_FailsAtTlsNamingTlsMode()
     {
         var page = await portal.Session.OpenAsync(_context);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Add", Exact = true }).ClickAsync();
+        await DestinationForm.AddAsync(page);
         await DestinationForm.FillAsync(page, new DestinationValues($"no-tls-{Unique.Token()}")
         {
             ServerName = "127.0.0.1",
