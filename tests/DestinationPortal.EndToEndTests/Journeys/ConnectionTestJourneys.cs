@@ -56,7 +56,8 @@ public sealed class ConnectionTestJourneys(PortalFixture portal) : IAsyncLifetim
             Assert.True(finished >= 0 && added > finished, $"{TestReport.StageOrder[i]} did not appear after {TestReport.StageOrder[i - 1]} finished: {string.Join(", ", changes)}");
         }
 
-        Assert.True(changes.IndexOf("result") > changes.IndexOf("left Running Database"), "The result appeared before the last stage finished: " + string.Join(", ", changes));
+        var lastFinished = changes.IndexOf("left Running Database");
+        Assert.True(lastFinished >= 0 && changes.IndexOf("result") > lastFinished, "The result did not appear after the last stage finished: " + string.Join(", ", changes));
 
         // Before any result was on screen, the TLS stage already named the protocol and authentication the method.
         var seen = await TestReport.RecordedSnapshotsAsync(page);
