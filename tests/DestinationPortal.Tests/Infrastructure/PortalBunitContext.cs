@@ -33,6 +33,11 @@ public abstract class PortalBunitContext : BunitContext
         Authorization.SetAuthorized(Portal.User.Name);
         Authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "Administrator"));
         Authorization.SetPolicies(Enum.GetNames<DestinationPortal.Core.Access.PortalCapability>());
+        Services.AddScoped<DestinationPortal.Web.Access.CurrentUser>();
+
+        // As in the portal, where every page runs on the interactive server circuit (the layout reads RendererInfo).
+        // Last: the renderer resolves services, after which none can be added.
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected Bunit.TestDoubles.BunitAuthorizationContext Authorization { get; }
