@@ -70,7 +70,7 @@ public static class PortalApiExtensions
 
         // Signed-in users only, like everything but sign-in and health: the document is for people and scripts that have a
         // token anyway, and nothing about the portal needs to be readable before sign-in.
-        endpoints.MapOpenApi(OpenApiPath);
+        endpoints.MapOpenApi(OpenApiPath).RequireAuthorization();
         return endpoints;
     }
 }
