@@ -16,7 +16,14 @@ public sealed record ImportProblem(string Path, string Message, int? Entry = nul
         : Message;
 }
 
-public sealed record DocumentReadResult(DestinationDocument? Document, IReadOnlyList<ImportProblem> Problems);
+/// <summary>One entry that could be read, with its position in the file (entries that could not be read are problems).</summary>
+public sealed record DocumentEntry(int Index, DestinationDocumentEntry Entry);
+
+/// <summary>
+/// The entries that could be read and everything wrong with the document. Entry problems do not hide the other
+/// entries: the validator still judges them, so one upload reports everything to fix.
+/// </summary>
+public sealed record DocumentReadResult(IReadOnlyList<DocumentEntry> Entries, IReadOnlyList<ImportProblem> Problems);
 
 /// <summary>
 /// Reads an import document defensively: a size limit, an entry limit, JSON that is not what it should be, unknown
@@ -118,40 +125,31 @@ public static class DestinationDocumentReader
         if (Property(root, "destinations") is not { ValueKind: JsonValueKind.Array } list)
         {
             problems.Add(new ImportProblem("destinations", Shape));
-            return new DocumentReadResult(null, problems);
+            return new DocumentReadResult([], problems);
         }
 
         var count = list.GetArrayLength();
         if (count > MaxEntries)
         {
             problems.Add(new ImportProblem("destinations", $"The document holds {count:N0} destinations; one import may hold at most {MaxEntries:N0}. Split it into several files."));
-            return new DocumentReadResult(null, problems);
+            return new DocumentReadResult([], problems);
         }
 
-        var entries = new List<DestinationDocumentEntry>(count);
+        _ = ReadOptional<DateTime?>(root, "exportedAtUtc", problems);
+        _ = ReadOptional<string?>(root, "exportedBy", problems);
+        var entries = new List<DocumentEntry>(count);
         var index = 0;
         foreach (var element in list.EnumerateArray())
         {
             if (ReadEntry(element, index, problems) is { } entry)
             {
-                entries.Add(entry);
+                entries.Add(new DocumentEntry(index, entry));
             }
 
             index++;
         }
 
-        if (problems.Count > 0)
-        {
-            return new DocumentReadResult(null, problems);
-        }
-
-        var document = new DestinationDocument
-        {
-            ExportedAtUtc = ReadOptional<DateTime?>(root, "exportedAtUtc", problems),
-            ExportedBy = ReadOptional<string?>(root, "exportedBy", problems),
-            Destinations = entries,
-        };
-        return problems.Count > 0 ? new DocumentReadResult(null, problems) : new DocumentReadResult(document, []);
+        return new DocumentReadResult(entries, problems);
     }
 
     private static DestinationDocumentEntry? ReadEntry(JsonElement element, int index, List<ImportProblem> problems)
@@ -229,5 +227,5 @@ public static class DestinationDocumentReader
         return null;
     }
 
-    private static DocumentReadResult Fail(string message) => new(null, [new ImportProblem("", message)]);
+    private static DocumentReadResult Fail(string message) => new([], [new ImportProblem("", message)]);
 }

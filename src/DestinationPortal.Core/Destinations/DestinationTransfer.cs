@@ -69,12 +69,8 @@ public sealed class DestinationTransfer(
     {
         await guard.DemandAsync(PortalCapability.EditDestinations, "importing destinations", cancellationToken);
         var read = DestinationDocumentReader.Read(json);
-        if (read.Document is null)
-        {
-            return new ImportResult(ImportPlan.Invalid(read.Problems), dryRun, Applied: false);
-        }
-
-        var entries = Validate(read.Document, out var problems);
+        var problems = new List<ImportProblem>(read.Problems);
+        var entries = Validate(read.Entries, problems);
         if (problems.Count > 0)
         {
             return new ImportResult(ImportPlan.Invalid(problems), dryRun, Applied: false);
@@ -148,15 +144,15 @@ public sealed class DestinationTransfer(
         return new ImportResult(applied, DryRun: false, Applied: true);
     }
 
-    private List<ValidEntry> Validate(DestinationDocument document, out List<ImportProblem> problems)
+    // The form's validator on every entry that could be read, then names and ids that appear twice. Problems are
+    // kept in file order, so the first message is about the first entry to fix.
+    private List<ValidEntry> Validate(IReadOnlyList<DocumentEntry> entries, List<ImportProblem> problems)
     {
-        problems = [];
-        var valid = new List<ValidEntry>(document.Destinations.Count);
+        var valid = new List<ValidEntry>(entries.Count);
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         var byId = new Dictionary<Guid, int>();
-        for (var index = 0; index < document.Destinations.Count; index++)
+        foreach (var (index, entry) in entries)
         {
-            var entry = document.Destinations[index];
             var path = $"destinations[{index.ToString(CultureInfo.InvariantCulture)}]";
             var definition = validator.TryCreateDefinition(entry.ToInput(), out var errors);
             foreach (var error in errors)
@@ -191,6 +187,9 @@ public sealed class DestinationTransfer(
             valid.Add(new ValidEntry(index, entry, definition));
         }
 
+        var inFileOrder = problems.OrderBy(p => p.Entry ?? -1).ToList();
+        problems.Clear();
+        problems.AddRange(inFileOrder);
         return valid;
     }
 
