@@ -132,9 +132,9 @@ public sealed class DestinationTransfer(
         }
         catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueViolation })
         {
-            // Names swapped between two destinations in one file are valid in the end but collide row by row.
+            // The plan already refuses names held by other destinations; the unique index is the last word if anything slipped past it.
             return new ImportResult(
-                ImportPlan.Invalid([new ImportProblem("destinations", "Two destinations would hold the same name while the import is written (names swapped between destinations?). Rename in two imports. Nothing was changed.")]),
+                ImportPlan.Invalid([new ImportProblem("destinations", "A name in the file was taken while the import was written. Nothing was changed; plan the import again.")]),
                 DryRun: false,
                 Applied: false);
         }
