@@ -91,6 +91,20 @@ public sealed class ImportExportApiTests(ApiPortal portal) : IClassFixture<ApiPo
     }
 
     [Fact]
+    public async Task Export_TheManageDestinationsLink_DownloadsWithTheSessionCookie()
+    {
+        var name = ApiHelpers.UniqueName("cookie");
+        await Editor.CreateAsync(ApiHelpers.Body(name));
+        using var browser = await portal.App.SignedInClientAsync("editor", ApiPortal.EditorPassword);
+
+        using var response = await browser.GetAsync($"/api/destinations/export?filter={name}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Equal([name], (await response.ReadAsync<DestinationDocument>()).Destinations.Select(d => d.Name));
+    }
+
+    [Fact]
     public async Task Import_PlansCreateUpdateUnchangedAndConflict_ConflictBlocksApply_ThenAppliesInOneGo()
     {
         var prefix = ApiHelpers.UniqueName("imp");
