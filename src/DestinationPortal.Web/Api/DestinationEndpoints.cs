@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Destinations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -79,7 +80,13 @@ internal static class DestinationEndpoints
     internal static string ETag(Guid version) => $"\"{version:D}\"";
 
     private static async Task<IResult> ListAsync(
-        string? filter, string? sort, bool? descending, int? skip, int? take, DestinationService destinations, CancellationToken cancellationToken)
+        [Description("Matches name (ignoring case), server or database.")] string? filter,
+        [Description("name (default), type, server, database, tlsMode, lastTest or updatedAt.")] string? sort,
+        bool? descending,
+        [Description("Rows to skip; default 0.")] int? skip,
+        [Description("Rows to return, 1 to 500; default 25.")] int? take,
+        DestinationService destinations,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         DestinationSortColumn column = DestinationSortColumn.Name;

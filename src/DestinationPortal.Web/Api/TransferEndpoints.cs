@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using DestinationPortal.Core.Destinations;
 using Microsoft.AspNetCore.Mvc;
@@ -44,7 +45,11 @@ internal static class TransferEndpoints
     public static string FileName(DateTime utcNow) => "destinations-" + utcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + ".json";
 
     private static Task<IResult> ExportQueryAsync(
-        [FromQuery(Name = "id")] Guid[]? ids, string? filter, DestinationTransfer transfer, TimeProvider clock, CancellationToken cancellationToken) =>
+        [FromQuery(Name = "id"), Description("Ids to export (repeat id=…); none for all or the filter.")] Guid[]? ids,
+        [Description("Only destinations whose name, server or database contains this text.")] string? filter,
+        DestinationTransfer transfer,
+        TimeProvider clock,
+        CancellationToken cancellationToken) =>
         ExportAsync(ids, filter, transfer, clock, cancellationToken);
 
     private static Task<IResult> ExportBodyAsync(ExportRequest request, DestinationTransfer transfer, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -57,7 +62,11 @@ internal static class TransferEndpoints
         return TypedResults.File(DestinationTransfer.Serialize(document), "application/json; charset=utf-8", FileName(clock.GetUtcNow().UtcDateTime));
     }
 
-    private static async Task<IResult> ImportAsync(HttpRequest request, bool? dryRun, DestinationTransfer transfer, CancellationToken cancellationToken)
+    private static async Task<IResult> ImportAsync(
+        HttpRequest request,
+        [Description("true (the default): only return the plan. false: apply it, unless it has a conflict.")] bool? dryRun,
+        DestinationTransfer transfer,
+        CancellationToken cancellationToken)
     {
         // JSON only: a cross-site form cannot send application/json without a preflight, whatever the cookie settings.
         if (!request.HasJsonContentType())
