@@ -49,6 +49,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<DestinationTypeCatalog>();
         services.AddSingleton<DestinationValidator>();
         services.AddScoped<DestinationService>();
+        services.AddScoped<DestinationTransfer>();
 
         AddAccess(services);
 

@@ -3,6 +3,7 @@ using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web;
 using DestinationPortal.Web.Access;
+using DestinationPortal.Web.Api;
 using DestinationPortal.Web.Components;
 using DestinationPortal.Web.Hubs;
 
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddPortalCore();
 builder.Services.AddPortalWeb(builder.Environment);
+builder.Services.AddPortalApi();
 
 var app = builder.Build();
 
@@ -25,6 +27,7 @@ if (!app.Environment.IsDevelopment())
 app.UseHttpsRedirection();
 app.UsePortalSecurityHeaders();
 app.UseSameOriginRealtime();
+app.UsePortalApiErrors();
 // Scripts get bare status codes; people get the not-found page.
 app.UseWhen(
     context => !PortalAccessServiceCollectionExtensions.IsMachineEndpoint(context.Request.Path),
@@ -40,6 +43,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapPortalAccessEndpoints();
+app.MapPortalApi();
 app.MapHub<ConnectionTestHub>(ConnectionTestHub.Path);
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

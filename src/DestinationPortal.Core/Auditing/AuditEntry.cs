@@ -49,6 +49,7 @@ public static class AuditActions
     public const string DestinationCopied = "destination-copied";
     public const string DestinationDeleted = "destination-deleted";
     public const string DestinationTested = "destination-tested";
+    public const string DestinationsExported = "destinations-exported";
     public const string UserCreated = "user-created";
     public const string UserRoleChanged = "user-role-changed";
     public const string UserDisabled = "user-disabled";
@@ -61,7 +62,7 @@ public static class AuditActions
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut, PasswordChanged, SetupCompleted, SetupRefused,
-        DestinationCreated, DestinationUpdated, DestinationCopied, DestinationDeleted, DestinationTested,
+        DestinationCreated, DestinationUpdated, DestinationCopied, DestinationDeleted, DestinationTested, DestinationsExported,
         UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset,
         TokenCreated, TokenRevoked, AccessDenied,
     ];

@@ -1,6 +1,9 @@
 namespace DestinationPortal.Core.Destinations;
 
-/// <summary>A stored destination. Only <see cref="DestinationService"/> writes it; <see cref="Apply"/> is the one place a definition is copied in.</summary>
+/// <summary>
+/// A stored destination. Only <see cref="DestinationService"/> (and <see cref="DestinationTransfer"/> for imports)
+/// writes it; <see cref="Apply"/> is the one place a definition is copied in.
+/// </summary>
 public sealed class Destination
 {
     public Guid Id { get; set; }

@@ -64,4 +64,10 @@ public sealed record SaveResult(
     ConcurrencyConflict? Conflict = null)
 {
     public IReadOnlyList<FieldError> FieldErrors => Errors ?? [];
+
+    /// <summary>
+    /// Invalid only because another destination has this name: the screens show it as a Name message like any
+    /// other, the API answers 409 Conflict instead of 400.
+    /// </summary>
+    public bool NameTaken { get; init; }
 }

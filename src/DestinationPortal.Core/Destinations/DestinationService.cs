@@ -32,19 +32,7 @@ public sealed class DestinationService(
     {
         await guard.DemandAsync(PortalCapability.ViewDestinations, "reading destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        IQueryable<Destination> destinations = db.Destinations.AsNoTracking();
-
-        var filter = query.Filter?.Trim();
-        if (!string.IsNullOrEmpty(filter))
-        {
-            var normalized = filter.ToUpperInvariant();
-            var pattern = "%" + EscapeLike(filter) + "%";
-            destinations = destinations.Where(d =>
-                d.NormalizedName.Contains(normalized)
-                || EF.Functions.Like(d.ServerName, pattern, "\\")
-                || EF.Functions.Like(d.Database, pattern, "\\"));
-        }
-
+        var destinations = Filter(db.Destinations.AsNoTracking(), query.Filter);
         var total = await destinations.CountAsync(cancellationToken);
         var items = await Sort(destinations, query.SortBy, query.Descending)
             .Skip(Math.Max(0, query.Skip))
@@ -295,7 +283,13 @@ public sealed class DestinationService(
 
     private static SaveResult DuplicateName(string name) => new(
         SaveStatus.Invalid,
-        Errors: [new FieldError(nameof(DestinationInput.Name), $"A destination named \"{name}\" already exists (names are compared ignoring case).")]);
+        Errors: [new FieldError(nameof(DestinationInput.Name), DuplicateNameMessage(name))])
+    {
+        NameTaken = true,
+    };
+
+    /// <summary>The Name message for a name another destination has; import plans use the same words.</summary>
+    public static string DuplicateNameMessage(string name) => $"A destination named \"{name}\" already exists (names are compared ignoring case).";
 
     private static SaveResult Conflict(Destination current) =>
         new(SaveStatus.Conflict, current.Id, current.Version, Conflict: new ConcurrencyConflict(current.UpdatedBy, current.UpdatedAtUtc, current.Version));
@@ -314,6 +308,23 @@ public sealed class DestinationService(
             _ => descending ? source.OrderByDescending(d => d.NormalizedName) : source.OrderBy(d => d.NormalizedName),
         };
         return descending ? ordered.ThenByDescending(d => d.Id) : ordered.ThenBy(d => d.Id);
+    }
+
+    /// <summary>The grid's "Type to filter": name (ignoring case), server or database containing the text. Export uses it too.</summary>
+    internal static IQueryable<Destination> Filter(IQueryable<Destination> destinations, string? filter)
+    {
+        filter = filter?.Trim();
+        if (string.IsNullOrEmpty(filter))
+        {
+            return destinations;
+        }
+
+        var normalized = filter.ToUpperInvariant();
+        var pattern = "%" + EscapeLike(filter) + "%";
+        return destinations.Where(d =>
+            d.NormalizedName.Contains(normalized)
+            || EF.Functions.Like(d.ServerName, pattern, "\\")
+            || EF.Functions.Like(d.Database, pattern, "\\"));
     }
 
     private static string EscapeLike(string value) =>

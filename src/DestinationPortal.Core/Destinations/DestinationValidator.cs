@@ -1,7 +1,7 @@
 namespace DestinationPortal.Core.Destinations;
 
 /// <summary>
-/// The one place that decides whether a form is valid: the form, the service and (later) the API all call it,
+/// The one place that decides whether a form is valid: the form, the service, the REST API and import all call it,
 /// so a rule and its wording exist once.
 /// </summary>
 public sealed class DestinationValidator(DestinationTypeCatalog types)

@@ -84,8 +84,9 @@ public static class PortalAccessServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>True for /api/* and /hubs/*: callers there are scripts, which need status codes rather than sign-in pages.</summary>
-    public static bool IsMachineEndpoint(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs");
+    /// <summary>True for /api/*, /hubs/* and /openapi/*: callers there are scripts, which need status codes rather than sign-in pages.</summary>
+    public static bool IsMachineEndpoint(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi");
 
     // Where passwords and tokens are guessed: sign-in, setup, password change and token issue.
     private static bool IsCredentialRequest(HttpRequest request) =>

@@ -1,0 +1,84 @@
+using DestinationPortal.Core.Access;
+using DestinationPortal.Core.ConnectionTesting;
+using DestinationPortal.Core.Destinations;
+
+namespace DestinationPortal.Web.Api;
+
+/// <summary>
+/// Test Connection for scripts that want the finished report in one response (the live stream stays on the hub).
+/// <see cref="DestinationTestRunner"/> does the work, the stored-password rule, the role check and the audit row.
+/// </summary>
+internal static class ConnectionTestEndpoints
+{
+    public static RouteGroupBuilder MapConnectionTestEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/{id:guid}/test", TestSavedAsync)
+            .WithName("TestDestination")
+            .WithSummary("Test a saved destination and return the finished report. Without a body it tests the destination as saved, with its "
+                + "saved password; with a body it tests those values as the form would (the saved password only goes to the saved server, port, user and database).")
+            .Produces<ConnectionTestResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/test", TestUnsavedAsync)
+            .WithName("TestUnsavedDestination")
+            .WithSummary("Test a definition that is not saved (nothing is saved) and return the finished report.")
+            .Produces<ConnectionTestResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        return group;
+    }
+
+    private static async Task<IResult> TestSavedAsync(
+        Guid id,
+        DestinationRequest? request,
+        AccessGuard guard,
+        DestinationService destinations,
+        DestinationValidator validator,
+        DestinationTestRunner runner,
+        CancellationToken cancellationToken)
+    {
+        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
+        if (await destinations.GetForEditAsync(id, cancellationToken) is null)
+        {
+            return ApiProblems.NotFound(id);
+        }
+
+        if (request is null)
+        {
+            return await ReportAsync(runner.TestSavedAsync(id, cancellationToken), cancellationToken);
+        }
+
+        var input = request.ToInput();
+        var errors = validator.Validate(input);
+        return errors.Count > 0 ? ApiProblems.Invalid(errors) : await ReportAsync(runner.TestAsync(id, input, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<IResult> TestUnsavedAsync(
+        DestinationRequest request, AccessGuard guard, DestinationValidator validator, DestinationTestRunner runner, CancellationToken cancellationToken)
+    {
+        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
+        var input = request.ToInput();
+        var errors = validator.Validate(input);
+        return errors.Count > 0 ? ApiProblems.Invalid(errors) : await ReportAsync(runner.TestAsync(null, input, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<IResult> ReportAsync(IAsyncEnumerable<ConnectionTestEvent> run, CancellationToken cancellationToken)
+    {
+        var events = new List<ConnectionTestEvent>();
+        await foreach (var item in run.WithCancellation(cancellationToken))
+        {
+            events.Add(item);
+        }
+
+        // Every run ends with a Result event that carries the outcome (refusals and cancellations included).
+        if (events.LastOrDefault()?.Outcome is not { } outcome)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The test ended without a result.");
+        }
+
+        return TypedResults.Ok(new ConnectionTestResponse(events[^1].RunId, outcome.Succeeded, outcome, events, events.ToReportText()));
+    }
+}
