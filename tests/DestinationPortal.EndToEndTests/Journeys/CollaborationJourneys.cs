@@ -68,7 +68,7 @@ public sealed class CollaborationJourneys(PortalFixture portal) : IAsyncLifetime
 
         await DestinationForm.Button(second, "Save").ClickAsync();
         var conflict = second.GetByTestId("conflict");
-        await Expect(conflict).ToContainTextAsync("anonymous saved this destination at");
+        await Expect(conflict).ToContainTextAsync($"{PortalFixture.AdminName} saved this destination at");
         await Expect(conflict).ToContainTextAsync("Your changes are not saved.");
         await Expect(second.GetByRole(AriaRole.Heading, new() { Name = $"Destination Details: {name}" })).ToBeVisibleAsync();
 

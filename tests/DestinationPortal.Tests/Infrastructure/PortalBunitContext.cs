@@ -17,6 +17,12 @@ public abstract class PortalBunitContext : BunitContext
     static PortalBunitContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(10);
 
     protected PortalBunitContext()
+        : this(configureServices: null)
+    {
+    }
+
+    /// <param name="configureServices">Replaces or adds services before the renderer is created, after which bUnit allows none.</param>
+    protected PortalBunitContext(Action<IServiceCollection>? configureServices)
     {
         Portal = new TestPortal();
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -34,6 +40,8 @@ public abstract class PortalBunitContext : BunitContext
         Authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "Administrator"));
         Authorization.SetPolicies(Enum.GetNames<DestinationPortal.Core.Access.PortalCapability>());
         Services.AddScoped<DestinationPortal.Web.Access.CurrentUser>();
+
+        configureServices?.Invoke(Services);
 
         // As in the portal, where every page runs on the interactive server circuit (the layout reads RendererInfo).
         // Last: the renderer resolves services, after which none can be added.
