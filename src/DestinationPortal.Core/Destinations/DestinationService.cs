@@ -83,18 +83,6 @@ public sealed class DestinationService(
         return d is null ? null : new DestinationForTest(d.Id, ToInput(d), d.ProtectedPassword, secrets);
     }
 
-    /// <summary>
-    /// The stored password for the connection tester, or null when none is stored or the key ring can no longer
-    /// decrypt it. Server-side only: nothing that renders or serialises to a client may call this.
-    /// </summary>
-    public async Task<string?> GetStoredPasswordAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var protectedPassword = await db.Destinations.Where(d => d.Id == id).Select(d => d.ProtectedPassword).SingleOrDefaultAsync(cancellationToken);
-        return protectedPassword is null ? null : secrets.TryUnprotect(protectedPassword);
-    }
-
     /// <summary>Creates a destination. <paramref name="copiedFrom"/> names the destination it was copied from, for the audit trail.</summary>
     public async Task<SaveResult> CreateAsync(DestinationInput input, Guid? copiedFrom = null, CancellationToken cancellationToken = default)
     {

@@ -97,12 +97,12 @@ public static class AccessEndpoints
         var check = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
         if (user is null || !check.Succeeded || user.MustChangePassword)
         {
-            var why = check.IsLockedOut ? "account locked after repeated failures" : check.IsNotAllowed ? "account disabled" : user?.MustChangePassword == true && check.Succeeded ? "must change the temporary password first" : "wrong user name or password";
+            var why = check.Succeeded ? "must change the temporary password first" : SignInFailures.Describe(check);
             await audit.WriteAsync(audit.Entry(AuditActions.SignInFailed, AuditOutcomes.Failed, details: "token request: " + why, userName: userName), CancellationToken.None);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Not signed in",
-                detail: user?.MustChangePassword == true && check.Succeeded
+                detail: check.Succeeded
                     ? "Sign in to the portal once and choose your own password, then request a token."
                     : "The user name or password is wrong, or the account is locked or disabled.");
         }

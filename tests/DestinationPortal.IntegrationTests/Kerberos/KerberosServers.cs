@@ -67,7 +67,9 @@ public sealed class KerberosServers : IAsyncLifetime
             PasswordOnlyKeytab = await Realm.AddPrincipalWithKeytabAsync(PasswordOnlyUser, "scramonly.keytab");
 
             var replayCache = Directory.CreateDirectory(Path.Combine(_root.FullName, "rcache")).FullName;
-            var (bin, template) = await LocalCluster.CreateTemplateAsync(_root.FullName);
+            // GSS needs a server this fixture configures itself: always a local cluster, whatever PORTAL_TEST_POSTGRES says.
+            var bin = PostgreSqlBackend.RequireLocalBinaries();
+            var template = await LocalCluster.CreateTemplateAsync(_root.FullName, bin);
             Server = await LocalCluster.StartAsync("kerberos", bin, template, Certificates.Server, new ClusterExtras(
                 Settings: [$"krb_server_keyfile = 'FILE:{serverKeytab}'"],
                 // Order matters: the first matching line wins.

@@ -27,12 +27,11 @@ public sealed class LocalCluster : IPostgreSqlServer
     public string LogFile { get; }
 
     /// <summary>
-    /// Finds the Debian server binaries and runs initdb once into <paramref name="root"/>/template (superuser postgres with
-    /// <see cref="TestRoles.SuperuserPassword"/>); clusters are copies of it. Fails, never skips, when the binaries are missing.
+    /// Runs initdb from <paramref name="bin"/> once into <paramref name="root"/>/template (superuser postgres with
+    /// <see cref="TestRoles.SuperuserPassword"/>); clusters are copies of it. Returns the template's path.
     /// </summary>
-    public static async Task<(string BinDirectory, string Template)> CreateTemplateAsync(string root)
+    public static async Task<string> CreateTemplateAsync(string root, string bin)
     {
-        var bin = FindServerBinaries();
         var template = Path.Combine(root, "template");
         var passwordFile = Path.Combine(root, "superuser-password");
         await File.WriteAllTextAsync(passwordFile, TestRoles.SuperuserPassword);
@@ -40,7 +39,7 @@ public sealed class LocalCluster : IPostgreSqlServer
         await LocalCommand.RunAsync(Path.Combine(bin, "initdb"),
             ["-D", template, "-U", "postgres", "--pwfile", passwordFile, "--auth", "scram-sha-256", "--no-locale", "-E", "UTF8", "--no-sync", "--no-instructions"],
             TimeSpan.FromSeconds(120));
-        return (bin, template);
+        return template;
     }
 
     /// <summary>
@@ -137,20 +136,6 @@ public sealed class LocalCluster : IPostgreSqlServer
 
     public Task StopAsync() =>
         LocalCommand.RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-w", "-m", "immediate", "-D", _dataDirectory], TimeSpan.FromSeconds(30));
-
-    private static string FindServerBinaries()
-    {
-        // Docker is not used: the build machines and CI have no Docker engine (see docs/connection-testing.md).
-        var candidates = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d == "/usr/lib/postgresql/15" ? int.MaxValue : VersionOf(d))
-            : Enumerable.Empty<string>();
-        return candidates.Select(d => Path.Combine(d, "bin")).FirstOrDefault(b => File.Exists(Path.Combine(b, "initdb")) && File.Exists(Path.Combine(b, "pg_ctl")))
-            ?? throw new InvalidOperationException(
-                "The connection-testing integration tests need PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/<version>/bin. " +
-                "Install them with `apt-get install postgresql` (Debian/Ubuntu).");
-    }
-
-    private static int VersionOf(string directory) => int.TryParse(Path.GetFileName(directory), out var version) ? version : 0;
 
     internal static int FreeLoopbackPort()
     {

@@ -74,6 +74,11 @@ public sealed record PostgreSqlBackend(PostgreSqlSource Source, string? BinDirec
                 $"(initdb, pg_ctl) under {binariesRoot}/<version>/bin. {InstallBinaries}, or {StartDocker}.");
     }
 
+    /// <summary>The Debian server binaries, for fixtures that need a local cluster whatever the backend (Kerberos); fails, never skips.</summary>
+    public static string RequireLocalBinaries() =>
+        FindBinaries(DebianBinariesRoot)
+        ?? throw Unavailable($"These tests need PostgreSQL server binaries (initdb, pg_ctl) under {DebianBinariesRoot}/<version>/bin. {InstallBinaries}.");
+
     /// <summary>The newest installed server version's bin directory, preferring 15 (the version the scenarios were written against).</summary>
     private static string? FindBinaries(string root) =>
         (Directory.Exists(root) ? Directory.GetDirectories(root) : [])

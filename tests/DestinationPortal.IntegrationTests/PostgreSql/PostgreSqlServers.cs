@@ -32,7 +32,7 @@ public sealed class PostgreSqlServers : IAsyncLifetime
         {
             Func<string, PemCertificate?, Task<IPostgreSqlServer>> start = Backend.Source == PostgreSqlSource.Docker
                 ? (name, certificate) => StartContainerAsync(name, Backend.DockerEndpoint!, certificate)
-                : await PrepareLocalClustersAsync();
+                : await PrepareLocalClustersAsync(Backend.BinDirectory!);
 
             // One after another: on two cores parallel starts gain little and make failures harder to read.
             Tls = await start("tls", Certificates.Server);
@@ -59,9 +59,9 @@ public sealed class PostgreSqlServers : IAsyncLifetime
     }
 
     /// <summary>Runs initdb once into a template that each cluster copies.</summary>
-    private async Task<Func<string, PemCertificate?, Task<IPostgreSqlServer>>> PrepareLocalClustersAsync()
+    private async Task<Func<string, PemCertificate?, Task<IPostgreSqlServer>>> PrepareLocalClustersAsync(string bin)
     {
-        var (bin, template) = await LocalCluster.CreateTemplateAsync(_root!.FullName);
+        var template = await LocalCluster.CreateTemplateAsync(_root!.FullName, bin);
         return async (name, certificate) => Track(await LocalCluster.StartAsync(name, bin, template, certificate));
     }
 
