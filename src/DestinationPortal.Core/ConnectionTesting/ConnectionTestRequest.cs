@@ -3,8 +3,8 @@ using DestinationPortal.Core.Destinations;
 namespace DestinationPortal.Core.ConnectionTesting;
 
 /// <summary>
-/// What to test. <paramref name="Password"/> is the password to send (typed now, or the stored one when the caller has
-/// checked that host, port, user and database are unchanged); null when none is available.
+/// What to test. <paramref name="Password"/> is the password to send (typed now, or the stored one, which
+/// <see cref="DestinationForTest.UnprotectPasswordFor"/> releases only for the target it was saved for); null when none is available.
 /// </summary>
 public sealed record ConnectionTestRequest(Guid Id, DestinationDefinition Destination, string? Password)
 {

@@ -48,8 +48,8 @@ public sealed class DestinationTestRunner(
 
     /// <summary>
     /// Tests the form's values. <paramref name="destinationId"/> names the stored destination being edited, if any: its
-    /// stored password is used only while Server Name, Private endpoint, Port, Username and Database are unchanged, so a
-    /// stored password never goes to a host someone just typed.
+    /// stored password is used only for exactly the target it was saved for (<see cref="PasswordBinding"/>), so it never
+    /// goes to a host someone just typed, nor over weaker TLS or with another CA certificate.
     /// </summary>
     /// <exception cref="PortalAccessDeniedException">The caller's role does not allow testing (audited).</exception>
     public async IAsyncEnumerable<ConnectionTestEvent> TestAsync(Guid? destinationId, DestinationInput input, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -74,8 +74,7 @@ public sealed class DestinationTestRunner(
     {
         var runId = Guid.CreateVersion7();
         var startedAt = clock.GetUtcNow().UtcDateTime;
-        var savedDefinition = saved is null ? null : validator.TryCreateDefinition(saved.Input, out _);
-        var (password, refusal) = ChoosePassword(input, definition, saved, savedDefinition);
+        var (password, refusal) = ChoosePassword(input, definition, saved);
         var target = DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port);
         if (refusal is not null)
         {
@@ -120,7 +119,7 @@ public sealed class DestinationTestRunner(
                 StartedBy = currentUser.Name,
                 Target = target,
                 // A typed or cleared password is an unsaved change too: the stored destination was not what ran.
-                TestedUnsavedChanges = definition != savedDefinition || input.Password.Length > 0 || input.ClearPassword,
+                TestedUnsavedChanges = definition != saved.Definition || input.Password.Length > 0 || input.ClearPassword,
                 Succeeded = outcome.Succeeded,
                 ProblemStage = outcome.ProblemStage,
                 Category = outcome.Category,
@@ -132,8 +131,7 @@ public sealed class DestinationTestRunner(
         }
     }
 
-    private static (string? Password, string? Refusal) ChoosePassword(
-        DestinationInput input, DestinationDefinition tested, DestinationForTest? saved, DestinationDefinition? savedDefinition)
+    private static (string? Password, string? Refusal) ChoosePassword(DestinationInput input, DestinationDefinition tested, DestinationForTest? saved)
     {
         if (input.WindowsAuthentication)
         {
@@ -145,22 +143,20 @@ public sealed class DestinationTestRunner(
             return (input.Password, null);
         }
 
-        if (saved is null || savedDefinition is null || !saved.HasPassword || input.ClearPassword)
+        if (saved is null || !saved.HasPassword || input.ClearPassword)
         {
             return (null, null);
         }
 
-        var sameTarget = tested.ServerName == savedDefinition.ServerName
-            && tested.PrivateEndpoint == savedDefinition.PrivateEndpoint
-            && tested.Port == savedDefinition.Port
-            && tested.Username == savedDefinition.Username
-            && tested.Database == savedDefinition.Database;
-        if (!sameTarget)
+        // The fields are named here for the message; the binding itself is enforced by the decryption below.
+        var changed = PasswordBinding.ChangedFields(saved.Definition, tested);
+        if (changed.Count > 0)
         {
-            return (null, "Server Name, Private endpoint, Port, Username or Database differ from the saved destination, so the saved password is not sent. Type the password to test these settings.");
+            return (null, $"{PasswordBinding.Describe(changed)} {(changed.Count == 1 ? "differs" : "differ")} from the saved destination, so the saved password is not sent. "
+                + "Type the password to test these settings.");
         }
 
-        var stored = saved.UnprotectPassword();
+        var stored = saved.UnprotectPasswordFor(tested);
         return stored is null
             ? (null, "The saved password can no longer be decrypted (the portal's key ring changed). Type the password again and save it.")
             : (stored, null);

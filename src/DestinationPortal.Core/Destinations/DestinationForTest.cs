@@ -11,10 +11,11 @@ public sealed class DestinationForTest
     private readonly string? _protectedPassword;
     private readonly SecretProtector _secrets;
 
-    internal DestinationForTest(Guid id, DestinationInput input, string? protectedPassword, SecretProtector secrets)
+    internal DestinationForTest(Guid id, DestinationInput input, DestinationDefinition definition, string? protectedPassword, SecretProtector secrets)
     {
         Id = id;
         Input = input;
+        Definition = definition;
         _protectedPassword = protectedPassword;
         _secrets = secrets;
     }
@@ -23,10 +24,18 @@ public sealed class DestinationForTest
 
     public DestinationInput Input { get; }
 
+    /// <summary>The definition as stored: the target the stored password was saved for.</summary>
+    public DestinationDefinition Definition { get; }
+
     public bool HasPassword => _protectedPassword is not null;
 
-    /// <summary>The stored password, or null when none is stored or the key ring can no longer decrypt it.</summary>
-    public string? UnprotectPassword() => _protectedPassword is null ? null : _secrets.TryUnprotect(_protectedPassword);
+    /// <summary>
+    /// The stored password, only for a test of exactly the target it was saved for (<see cref="PasswordBinding"/>); null
+    /// when none is stored, <paramref name="target"/> differs in any bound field, or the key ring can no longer decrypt it.
+    /// The binding is in the encryption itself, so no caller can get it for another target.
+    /// </summary>
+    public string? UnprotectPasswordFor(DestinationDefinition target) =>
+        _protectedPassword is null ? null : _secrets.TryUnprotectFor(_protectedPassword, target);
 
     public override string ToString() => $"DestinationForTest {{ Id = {Id}, Name = {Input.Name}, HasPassword = {HasPassword} }}";
 }

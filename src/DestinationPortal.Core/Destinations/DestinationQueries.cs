@@ -70,4 +70,10 @@ public sealed record SaveResult(
     /// other, the API answers 409 Conflict instead of 400.
     /// </summary>
     public bool NameTaken { get; init; }
+
+    /// <summary>
+    /// The bound fields (<see cref="PasswordBinding"/>) whose change removed the stored password in this save; empty
+    /// when the password was kept, typed or cleared on purpose.
+    /// </summary>
+    public IReadOnlyList<string> PasswordRemovedBecause { get; init; } = [];
 }

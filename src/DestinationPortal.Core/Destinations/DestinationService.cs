@@ -80,7 +80,7 @@ public sealed class DestinationService(
         await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-        return d is null ? null : new DestinationForTest(d.Id, ToInput(d), d.ProtectedPassword, secrets);
+        return d is null ? null : new DestinationForTest(d.Id, ToInput(d), d.ToDefinition(), d.ProtectedPassword, secrets);
     }
 
     /// <summary>Creates a destination. <paramref name="copiedFrom"/> names the destination it was copied from, for the audit trail.</summary>
@@ -104,7 +104,7 @@ public sealed class DestinationService(
             Version = Guid.NewGuid(),
         };
         entity.Apply(definition);
-        ApplyPassword(entity, input);
+        ApplyPassword(entity, input, definition, passwordBoundTo: null);
 
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -165,7 +165,7 @@ public sealed class DestinationService(
         var before = entity.ToDefinition();
         var passwordBefore = entity.ProtectedPassword;
         entity.Apply(definition);
-        ApplyPassword(entity, input);
+        var removedBecause = ApplyPassword(entity, input, definition, passwordBoundTo: before);
         db.AuditEntries.Add(audit.Entry(
             AuditActions.DestinationUpdated,
             destinationId: entity.Id,
@@ -192,7 +192,7 @@ public sealed class DestinationService(
         }
 
         logger.LogInformation("Destination {DestinationId} {DestinationName} updated by {User}", entity.Id, entity.Name, currentUser.Name);
-        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version);
+        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version) { PasswordRemovedBecause = removedBecause };
     }
 
     /// <summary>Deletes the destination; false when it was already gone.</summary>
@@ -240,7 +240,12 @@ public sealed class DestinationService(
         KerberosServiceName = d.KerberosServiceName,
     };
 
-    private void ApplyPassword(Destination entity, DestinationInput input)
+    /// <summary>
+    /// A typed password is bound to <paramref name="target"/>. Without one, a stored password stays only while the
+    /// target it was saved for (<paramref name="passwordBoundTo"/>) is unchanged (<see cref="PasswordBinding"/>): a
+    /// changed target removes it, never keeps it. Returns the bound fields that removed it, or an empty list.
+    /// </summary>
+    private IReadOnlyList<string> ApplyPassword(Destination entity, DestinationInput input, DestinationDefinition target, DestinationDefinition? passwordBoundTo)
     {
         if (input.ClearPassword)
         {
@@ -248,8 +253,16 @@ public sealed class DestinationService(
         }
         else if (input.Password.Length > 0)
         {
-            entity.ProtectedPassword = secrets.Protect(input.Password);
+            entity.ProtectedPassword = secrets.ProtectFor(input.Password, target);
         }
+        else if (entity.ProtectedPassword is not null && passwordBoundTo is not null
+                 && PasswordBinding.ChangedFields(passwordBoundTo, target) is { Count: > 0 } changed)
+        {
+            entity.ProtectedPassword = null;
+            return changed;
+        }
+
+        return [];
     }
 
     private static Task<bool> NameTakenAsync(PortalDbContext db, string normalizedName, Guid? exceptId, CancellationToken cancellationToken) =>

@@ -100,11 +100,16 @@ public sealed class DestinationTransfer(
             {
                 var before = entity.ToDefinition();
                 entity.Apply(step.Definition);
+                if (step.Item.ClearsPassword)
+                {
+                    entity.ProtectedPassword = null;
+                }
+
                 entity.UpdatedAtUtc = now;
                 entity.UpdatedBy = currentUser.Name;
                 entity.Version = Guid.NewGuid();
                 db.AuditEntries.Add(audit.Entry(AuditActions.DestinationUpdated, destinationId: entity.Id, destinationName: entity.Name, target: target,
-                    changedFields: DefinitionChanges.Between(before, step.Definition, passwordChanged: false), details: batch));
+                    changedFields: DefinitionChanges.Between(before, step.Definition, passwordChanged: step.Item.ClearsPassword), details: batch));
             }
             else
             {
@@ -231,9 +236,14 @@ public sealed class DestinationTransfer(
             else
             {
                 claimed[target.Id] = index;
-                var changed = DefinitionChanges.Between(target.ToDefinition(), definition, passwordChanged: false);
+                // Files never carry passwords, so a stored one survives an import only while its target is unchanged.
+                var clearsPassword = target.ProtectedPassword is not null && !PasswordBinding.SameTarget(target.ToDefinition(), definition);
+                var changed = DefinitionChanges.Between(target.ToDefinition(), definition, passwordChanged: clearsPassword);
                 item = new ImportPlanItem(index, definition.Name, target.Id, changed.Count == 0 ? ImportAction.Unchanged : ImportAction.Update,
-                    NeedsPassword(definition, entry, target), changed);
+                    NeedsPassword(definition, entry, clearsPassword ? null : target), changed)
+                {
+                    ClearsPassword = clearsPassword,
+                };
             }
 
             steps.Add(new PlanStep(item, definition, item.Action is ImportAction.Update or ImportAction.Unchanged ? target : null));

@@ -5,7 +5,10 @@ public enum ImportAction
     /// <summary>No destination matches: one is created (with the entry's id, when it has one).</summary>
     Create,
 
-    /// <summary>The entry's destination exists and differs: its definition is replaced; its password is kept.</summary>
+    /// <summary>
+    /// The entry's destination exists and differs: its definition is replaced; its password is kept only while the
+    /// target it was saved for is unchanged (<see cref="ImportPlanItem.ClearsPassword"/>).
+    /// </summary>
     Update,
 
     /// <summary>The entry's destination exists with exactly this definition.</summary>
@@ -26,7 +29,14 @@ public sealed record ImportPlanItem(
     ImportAction Action,
     bool NeedsPassword,
     IReadOnlyList<string> ChangedFields,
-    string? Message = null);
+    string? Message = null)
+{
+    /// <summary>
+    /// The update changes a field the stored password is bound to (<see cref="PasswordBinding"/>), so the import
+    /// removes that password; <see cref="ChangedFields"/> then lists "Password" too.
+    /// </summary>
+    public bool ClearsPassword { get; init; }
+}
 
 /// <summary>
 /// The dry-run answer, and what an applied import did. With <see cref="Problems"/> the document itself is unusable
@@ -43,6 +53,8 @@ public sealed record ImportPlan(IReadOnlyList<ImportPlanItem> Items, IReadOnlyLi
     public int ConflictCount => Items.Count(i => i.Action == ImportAction.Conflict);
 
     public int NeedsPasswordCount => Items.Count(i => i.NeedsPassword);
+
+    public int ClearsPasswordCount => Items.Count(i => i.ClearsPassword);
 
     public bool IsValid => Problems.Count == 0;
 

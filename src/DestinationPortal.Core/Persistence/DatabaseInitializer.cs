@@ -1,3 +1,4 @@
+using DestinationPortal.Core.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,8 @@ public static class DatabaseInitializer
                 "SQLite refused WAL journal mode for {DatabasePath} (it reports {JournalMode}); readers will block writers. Keep the data directory on a local disk.",
                 options.DatabasePath, mode.FirstOrDefault());
         }
+
+        await PasswordBindingMigration.BindUnboundPasswordsAsync(db, services.GetRequiredService<SecretProtector>(), logger, cancellationToken);
 
         logger.LogInformation("Portal data directory: {DataDirectory}", Path.GetFullPath(options.DataDirectory));
     }

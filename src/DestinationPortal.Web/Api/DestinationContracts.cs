@@ -33,7 +33,8 @@ public sealed record DestinationRequest
     [Description("Required unless windowsAuthentication; at most 63 bytes.")]
     public string Username { get; init; } = "";
 
-    [Description("Write-only: never returned. Null, absent or empty keeps the saved password; a value replaces it.")]
+    [Description("Write-only: never returned. A value replaces the saved password. Null, absent or empty keeps it only while serverName, "
+        + "privateEndpoint, port, username, database, tlsMode, caCertificate and kerberosServiceName are unchanged; a change to any of them removes it.")]
     public string? Password { get; init; }
 
     [Description("True removes the saved password.")]
@@ -165,7 +166,13 @@ public sealed record ConnectionTestResponse(
 /// <summary>Body of <c>POST /api/destinations/export</c>: chosen ids, or a filter, or neither for all.</summary>
 public sealed record ExportRequest(IReadOnlyList<Guid>? Ids = null, string? Filter = null);
 
-public sealed record ImportSummary(int Create, int Update, int Unchanged, int Conflict, int NeedsPassword);
+public sealed record ImportSummary(
+    int Create,
+    int Update,
+    int Unchanged,
+    int Conflict,
+    int NeedsPassword,
+    [property: Description("Updates that change a field the saved password is bound to, so the import removes that password.")] int ClearsPassword);
 
 /// <summary>The answer of <c>POST /api/destinations/import</c>: the plan, and whether it was written.</summary>
 public sealed record ImportResponse(bool DryRun, bool Applied, ImportSummary Summary, IReadOnlyList<ImportPlanItem> Items)
@@ -177,7 +184,7 @@ public sealed record ImportResponse(bool DryRun, bool Applied, ImportSummary Sum
         return new ImportResponse(
             result.DryRun,
             result.Applied,
-            new ImportSummary(plan.CreateCount, plan.UpdateCount, plan.UnchangedCount, plan.ConflictCount, plan.NeedsPasswordCount),
+            new ImportSummary(plan.CreateCount, plan.UpdateCount, plan.UnchangedCount, plan.ConflictCount, plan.NeedsPasswordCount, plan.ClearsPasswordCount),
             plan.Items);
     }
 }

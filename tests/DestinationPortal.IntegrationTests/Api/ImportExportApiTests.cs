@@ -47,11 +47,11 @@ public sealed class ImportExportApiTests(ApiPortal portal) : IClassFixture<ApiPo
         using var again = await to.PostAsync("/api/destinations/import?dryRun=false", ApiHelpers.JsonContent(document));
 
         var planned = await plan.ReadAsync<ImportResponse>();
-        Assert.Equal((true, false, new ImportSummary(3, 0, 0, 0, 1)), (planned.DryRun, planned.Applied, planned.Summary));
+        Assert.Equal((true, false, new ImportSummary(3, 0, 0, 0, 1, 0)), (planned.DryRun, planned.Applied, planned.Summary));
         Assert.Equal(["verified"], planned.Items.Where(i => i.NeedsPassword).Select(i => i.Name)); // kerberos needs none; the trust one had none
         Assert.Equal(HttpStatusCode.OK, apply.StatusCode);
         Assert.True((await apply.ReadAsync<ImportResponse>()).Applied);
-        Assert.Equal(new ImportSummary(0, 0, 3, 0, 1), (await again.ReadAsync<ImportResponse>()).Summary);
+        Assert.Equal(new ImportSummary(0, 0, 3, 0, 1, 0), (await again.ReadAsync<ImportResponse>()).Summary);
         var original = await AllAsync(from);
         var imported = await AllAsync(to);
         Assert.Equal(original.Select(Definition), imported.Select(Definition));
@@ -122,7 +122,7 @@ public sealed class ImportExportApiTests(ApiPortal portal) : IClassFixture<ApiPo
         using var blocked = await Editor.PostAsync("/api/destinations/import?dryRun=false", Document(entries));
 
         var plan = await dryRun.ReadAsync<ImportResponse>();
-        Assert.Equal(new ImportSummary(1, 1, 1, 1, 3), plan.Summary); // none of the three has a password; the conflict is not counted
+        Assert.Equal(new ImportSummary(1, 1, 1, 1, 3, 0), plan.Summary); // none of the three has a password; the conflict is not counted
         Assert.Equal([ImportAction.Unchanged, ImportAction.Update, ImportAction.Create, ImportAction.Conflict], plan.Items.Select(i => i.Action));
         Assert.Equal(["Port"], plan.Items[1].ChangedFields);
         Assert.Equal($"A different destination (id {taken.Id}) is already named \"{prefix}-taken\". Rename this entry, or remove its id to update that destination by name.", plan.Items[3].Message);
@@ -134,7 +134,7 @@ public sealed class ImportExportApiTests(ApiPortal portal) : IClassFixture<ApiPo
         using var applied = await Editor.PostAsync("/api/destinations/import?dryRun=false", Document(entries));
 
         var result = await applied.ReadAsync<ImportResponse>();
-        Assert.Equal((false, true, new ImportSummary(1, 1, 1, 0, 3)), (result.DryRun, result.Applied, result.Summary));
+        Assert.Equal((false, true, new ImportSummary(1, 1, 1, 0, 3, 0)), (result.DryRun, result.Applied, result.Summary));
         var created = result.Items.Single(i => i.Action == ImportAction.Create);
         Assert.NotNull(created.Id);
         Assert.Equal(6543, (await Editor.GetFromJsonAsync<DestinationResource>($"/api/destinations/{changed.Id}", ApiHelpers.Json))!.Port);

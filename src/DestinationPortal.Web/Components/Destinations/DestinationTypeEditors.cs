@@ -23,4 +23,10 @@ public interface IDestinationTypeEditor
 
     /// <summary>Whether a password is stored for this destination (the password itself never reaches the component).</summary>
     bool HasStoredPassword { get; set; }
+
+    /// <summary>
+    /// The stored definition, the target a stored password is bound to (<see cref="PasswordBinding"/>); null for a new
+    /// destination or a copy. The editor warns at the password before a save would remove it.
+    /// </summary>
+    DestinationDefinition? SavedTarget { get; set; }
 }
