@@ -65,6 +65,35 @@ public sealed class DestinationTestRunnerTests(PostgreSqlServers servers) : IAsy
     }
 
     [Fact]
+    public async Task TestSaved_AfterAnUpdateThatKeepsTheTarget_StillAuthenticatesWithTheStoredPassword()
+    {
+        var id = await SeedAsync();
+        var result = await _app.WithScopeAsync(async services =>
+        {
+            var service = services.GetRequiredService<DestinationService>();
+            var stored = await service.GetForEditAsync(id);
+            var edited = SavedInput();
+            edited.Name = "scram renamed";
+            edited.TimeoutSeconds = "20";
+            return await service.UpdateAsync(id, stored!.Version, edited);
+        });
+
+        var events = await _app.WithScopeAsync(async services =>
+        {
+            var list = new List<ConnectionTestEvent>();
+            await foreach (var item in services.GetRequiredService<DestinationTestRunner>().TestSavedAsync(id))
+            {
+                list.Add(item);
+            }
+
+            return list;
+        });
+
+        Assert.Empty(result.PasswordRemovedBecause);
+        Assert.True(events[^1].Outcome!.Succeeded, events[^1].Message);
+    }
+
+    [Fact]
     public async Task Test_ChangedPortWithoutTypedPassword_NeverSendsTheStoredPasswordThere()
     {
         var id = await SeedAsync();
