@@ -15,7 +15,8 @@ internal static class ConnectionTestEndpoints
         group.MapPost("/{id:guid}/test", TestSavedAsync)
             .WithName("TestDestination")
             .WithSummary("Test a saved destination and return the finished report. Without a body it tests the destination as saved, with its "
-                + "saved password; with a body it tests those values as the form would (the saved password only goes to the saved server, port, user and database).")
+                + "saved password; with a body it tests those values as the form would (the saved password only goes to exactly the target it was saved for: "
+                + "server, private endpoint, port, user, database, TLS mode, CA certificate and Kerberos service name unchanged).")
             .Produces<ConnectionTestResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
