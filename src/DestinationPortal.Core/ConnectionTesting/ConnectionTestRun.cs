@@ -141,7 +141,6 @@ internal sealed partial class ConnectionTestRun
         // forever. So the run has its own deadline: the stages race it, the run ends (and frees its slot) the moment
         // it passes, and every socket still open is closed under whatever was reading it (see docs/connection-testing.md).
         deadline.CancelAfter(TimeSpan.FromSeconds(deadlineSeconds));
-        await using var abort = deadline.Token.Register(AbortConnections);
         var stages = RunStagesAsync(deadline.Token);
         try
         {
@@ -160,7 +159,9 @@ internal sealed partial class ConnectionTestRun
         {
             if (!stages.IsCompleted)
             {
-                // Abandoned at the deadline; its sockets are closed, so it ends soon with an error nobody waits for.
+                // Abandoned at the deadline or by the caller: close its sockets under it, so it ends at once with an
+                // error nobody waits for instead of reading on.
+                AbortConnections();
                 _ = stages.ContinueWith(
                     static (task, logger) => ((ILogger)logger!).LogDebug(task.Exception, "An abandoned connection test stage ended with an error"),
                     _logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
@@ -195,7 +196,7 @@ internal sealed partial class ConnectionTestRun
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or SocketException)
         {
-            // Runs on the deadline's timer: a socket that fails to close is already unusable, which is all this wants.
+            // A socket that fails to close is already unusable, which is all this wants.
         }
     }
 
