@@ -76,8 +76,14 @@ internal sealed class CertificateCheck
     public void Apply(SslClientAuthenticationOptions options)
     {
         options.TargetHost = TargetHost;
-        // Revocation is not checked: OCSP/CRL fetches would be outbound requests to addresses the server chose.
-        var policy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck };
+        // The chain is built offline: a missing issuer fetched from the certificate's AIA URL, or revocation checked
+        // through OCSP or a CRL, would be requests to addresses the server chose (blind SSRF, and a stall past the
+        // deadline when that address is silent). A chain that needs them fails as an untrusted or partial chain.
+        var policy = new X509ChainPolicy
+        {
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        };
         if (UsesCustomRoots)
         {
             // A supplied CA is the only trust anchor, as in libpq's sslrootcert.

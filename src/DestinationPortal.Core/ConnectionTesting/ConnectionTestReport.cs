@@ -6,8 +6,8 @@ namespace DestinationPortal.Core.ConnectionTesting;
 public static class ConnectionTestReport
 {
     /// <summary>
-    /// The whole run as plain text, for "copy report" and support tickets. Events never carry the password, so neither
-    /// does the report.
+    /// The whole run as plain text, for "copy report", support tickets and the stored history, at most
+    /// <see cref="ReportText.MaxReportLength"/> characters. Events never carry the password, so neither does the report.
     /// </summary>
     public static string ToReportText(this IEnumerable<ConnectionTestEvent> events)
     {
@@ -30,6 +30,13 @@ public static class ConnectionTestReport
                 AppendIf(text, "SQLSTATE", outcome.SqlState);
                 text.Append(CultureInfo.InvariantCulture, $"    Total: {outcome.TotalMilliseconds} ms").AppendLine();
             }
+        }
+
+        // Events are bounded where they are made; this bounds what is stored and copied whatever the events hold.
+        if (text.Length > ReportText.MaxReportLength)
+        {
+            text.Length = ReportText.MaxReportLength - 64;
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"[report truncated at {ReportText.MaxReportLength} characters]").AppendLine();
         }
 
         return text.ToString();

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using DestinationPortal.Core.Destinations;
@@ -15,6 +17,13 @@ internal sealed partial class ConnectionTestRun
         var startup = probe.Startup!;
         if (startup.SqlState is { } refusedState)
         {
+            if (refusedState == "28000" && !probe.Encrypted && _serverOffersTls is null)
+            {
+                // pg_hba refused an unencrypted connection (TLS Mode Disable). Whether TLS Mode can help depends on
+                // whether the server offers TLS at all, so ask it: one SSLRequest to the same address, nothing else.
+                _serverOffersTls = await AskWhetherServerOffersTlsAsync(probe.Address, ct);
+            }
+
             return ServerError(refusedState, startup.ErrorMessage ?? "", probe.Encrypted, authenticated: startup.Method is not null);
         }
 
@@ -126,6 +135,28 @@ internal sealed partial class ConnectionTestRun
         return await CheckDatabaseAsync(connection, probe.Encrypted, encryption, methodName, clientPrincipal, ct);
     }
 
+    /// <summary>True or false as the server answers an SSLRequest; null when it cannot be asked.</summary>
+    private async Task<bool?> AskWhetherServerOffersTlsAsync(IPAddress address, CancellationToken ct)
+    {
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Track(socket);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, _destination.Port), ct);
+            await using var network = new NetworkStream(socket, ownsSocket: false);
+            return await PostgresWireProbe.SendSslRequestAsync(network, ct) switch
+            {
+                SslRequestReply.Accepted => true,
+                SslRequestReply.Declined => false,
+                _ => null,
+            };
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            return null;
+        }
+    }
+
     private NpgsqlDataSource BuildDataSource(Probe probe, AuthenticationMethod method, bool gssEncryption)
     {
         // Typed fields only: nothing the user typed is parsed as connection-string syntax.
@@ -157,8 +188,16 @@ internal sealed partial class ConnectionTestRun
         builder.UseSslClientAuthenticationOptionsCallback(options =>
         {
             _certificates.Apply(options);
-            options.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                CertificateAcceptable(_certificates.Evaluate(certificate, chain, errors, _time.GetUtcNow()), Mode);
+            options.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+            {
+                // Npgsql's SslStream owns its socket: closing it at the deadline ends any read Npgsql still has pending.
+                if (sender is SslStream npgsqlStream)
+                {
+                    Track(npgsqlStream);
+                }
+
+                return CertificateAcceptable(_certificates.Evaluate(certificate, chain, errors, _time.GetUtcNow()), Mode);
+            };
         });
         if (_destination.WindowsAuthentication)
         {

@@ -30,14 +30,24 @@ internal sealed partial class ConnectionTestRun
             _stage = ConnectionTestStage.Database;
         }
 
+        // Server text: bounded and cleaned before it is quoted anywhere.
+        sqlState = ReportText.Bound(sqlState, 16);
+        message = ReportText.Bound(message);
         var details = new List<ConnectionTestDetail> { new("SQLSTATE", sqlState), new("Server message", message) };
-        var (category, field, explanation) = ServerErrors.Classify(sqlState, message, encrypted, _username, _destination.Database);
+        var (category, field, explanation) = ServerErrors.Classify(sqlState, message, encrypted, _serverOffersTls, _username, _destination.Database);
+        if (_serverOffersTls is { } offered && !encrypted)
+        {
+            details.Add(new("TLS offered by the server", offered ? "yes" : "no"));
+        }
+
         return Fail(category, explanation, field, details, sqlState);
     }
 
-    private Verdict NotPostgreSql(IPAddress address) =>
+    private Verdict NotPostgreSql(IPAddress address, string? violation = null) =>
         // The peer's bytes are deliberately not quoted: a banner is for an attacker mapping services, not for the report.
-        Fail(ConnectionTestCategory.NotPostgreSql, $"The service at {Endpoint(address)} is not a PostgreSQL server. Check Port.", nameof(DestinationInput.Port), []);
+        Fail(ConnectionTestCategory.NotPostgreSql,
+            $"The service at {Endpoint(address)} is not a PostgreSQL server{(violation is null ? "" : $" (it sent {violation})")}. Check Port.",
+            nameof(DestinationInput.Port), []);
 
     private Verdict Fail(ConnectionTestCategory category, string explanation, string? field, IReadOnlyList<ConnectionTestDetail> details, string? sqlState = null)
     {
@@ -47,11 +57,37 @@ internal sealed partial class ConnectionTestRun
 
     private void Emit(ConnectionTestStatus status, string message, IReadOnlyList<ConnectionTestDetail> details) => Emit(_stage, status, message, details);
 
+    /// <summary>
+    /// The one way out for text: every message and detail is bounded and cleaned here (<see cref="ReportText"/>), and the
+    /// run's events together stay under <see cref="ReportText.MaxReportLength"/>. Once the budget is spent, later steps
+    /// keep their status and a short message but lose their details; the Result event is always sent, and is the last.
+    /// </summary>
     private void Emit(ConnectionTestStage stage, ConnectionTestStatus status, string message, IReadOnlyList<ConnectionTestDetail> details, ConnectionTestOutcome? outcome = null)
     {
-        _warned |= status == ConnectionTestStatus.Warning;
-        // Copied: callers keep adding to their lists, and an event must not change after it was sent.
-        _writer.TryWrite(new ConnectionTestEvent(_request.Id, stage, status, message, [.. details], (long)_time.GetElapsedTime(_start).TotalMilliseconds, outcome));
+        lock (_emitLock)
+        {
+            // A stage abandoned at the deadline may still try to report; the run has ended.
+            if (_ended)
+            {
+                return;
+            }
+
+            _ended = outcome is not null;
+            _warned |= status == ConnectionTestStatus.Warning;
+            var text = ReportText.Bound(message, ReportText.MaxMessageLength);
+            // Copied: callers keep adding to their lists, and an event must not change after it was sent.
+            List<ConnectionTestDetail> bounded = [.. details.Select(d => new ConnectionTestDetail(ReportText.Bound(d.Label, 128), ReportText.Bound(d.Value)))];
+            var size = text.Length + bounded.Sum(d => d.Label.Length + d.Value.Length);
+            if (outcome is null && size > _reportBudget)
+            {
+                text = ReportText.Bound(text, 256);
+                bounded = [new("Note", "The report reached its size limit; the details of this step are left out.")];
+                size = text.Length + 80;
+            }
+
+            _reportBudget -= size;
+            _writer.TryWrite(new ConnectionTestEvent(_request.Id, stage, status, text, bounded, (long)_time.GetElapsedTime(_start).TotalMilliseconds, outcome));
+        }
     }
 
     private static string StageName(ConnectionTestStage stage) => stage switch

@@ -14,6 +14,7 @@ internal sealed partial class ConnectionTestRun
         {
             Emit(ConnectionTestStatus.Running, $"Connecting to {Endpoint(address)}.", []);
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Track(socket);
             try
             {
                 var started = _time.GetTimestamp();

@@ -13,12 +13,21 @@ internal sealed partial class ConnectionTestRun
     private async Task<(SslStream? Stream, Verdict? Failure)> NegotiateTlsAsync(NetworkStream network, IPAddress address, CancellationToken ct)
     {
         Emit(ConnectionTestStatus.Running, "Asking the server for TLS (SSLRequest).", []);
-        switch (await PostgresWireProbe.SendSslRequestAsync(network, ct))
+        var reply = await PostgresWireProbe.SendSslRequestAsync(network, ct);
+        _serverOffersTls = reply switch
+        {
+            SslRequestReply.Accepted => true,
+            SslRequestReply.Declined => false,
+            _ => null,
+        };
+        switch (reply)
         {
             case SslRequestReply.NotPostgreSql:
                 return (null, NotPostgreSql(address));
-            case SslRequestReply.Declined when Mode == TlsMode.Prefer:
-                Emit(ConnectionTestStatus.Warning, "The server does not offer TLS; continuing unencrypted (TLS Mode Prefer)." + GssEncryptionNote, [new("Encrypted", "no")]);
+            case SslRequestReply.Declined when Mode is TlsMode.Prefer or TlsMode.Allow:
+                // Allow gets here only on its retry after a pg_hba refusal without TLS; without TLS on offer, that
+                // refusal stands, and the unencrypted attempt below reports it with what is now known.
+                Emit(ConnectionTestStatus.Warning, $"The server does not offer TLS; continuing unencrypted (TLS Mode {Mode.DisplayName()})." + GssEncryptionNote, [new("Encrypted", "no")]);
                 return (null, null);
             case SslRequestReply.Declined:
                 return (null, Fail(ConnectionTestCategory.Tls,

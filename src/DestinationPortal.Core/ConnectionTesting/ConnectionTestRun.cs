@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -34,6 +35,22 @@ internal sealed partial class ConnectionTestRun
     private bool _warned;
     private ConnectionTestStage _stage = ConnectionTestStage.NameResolution;
     private CertificateCheck _certificates = null!;
+
+    // What the SSLRequest answer showed: true 'S', false 'N', null when the run did not ask (Disable, Allow's first try).
+    // Advice that blames TLS Mode needs it.
+    private bool? _serverOffersTls;
+
+    // Every socket and stream the run has open to the server, closed at once when the deadline passes or the caller
+    // goes away, so that no abandoned read goes on receiving from a server that never stops sending.
+    private readonly ConcurrentBag<IDisposable> _open = [];
+    private volatile bool _aborted;
+
+    private readonly Lock _emitLock = new();
+    private bool _ended;
+
+    // What the events other than Result may still add; the reserve keeps room for the Result and for the short
+    // messages of steps reported after the budget ran out.
+    private int _reportBudget = ReportText.MaxReportLength - (16 * 1024);
 
     public ConnectionTestRun(
         ConnectionTestRequest request,
@@ -84,11 +101,13 @@ internal sealed partial class ConnectionTestRun
         }
 
         var total = (long)_time.GetElapsedTime(_start).TotalMilliseconds;
-        var outcome = new ConnectionTestOutcome(verdict.Succeeded, verdict.Stage, verdict.Category, verdict.Explanation, verdict.Field, verdict.SqlState, total);
+        var explanation = ReportText.Bound(verdict.Explanation, ReportText.MaxMessageLength);
+        var sqlState = verdict.SqlState is null ? null : ReportText.Bound(verdict.SqlState, 16);
+        var outcome = new ConnectionTestOutcome(verdict.Succeeded, verdict.Stage, verdict.Category, explanation, verdict.Field, sqlState, total);
         var status = !verdict.Succeeded ? ConnectionTestStatus.Failed
             : _warned || verdict.Category is not null ? ConnectionTestStatus.Warning
             : ConnectionTestStatus.Succeeded;
-        Emit(ConnectionTestStage.Result, status, verdict.Explanation, [], outcome);
+        Emit(ConnectionTestStage.Result, status, explanation, [], outcome);
         _logger.LogInformation(
             "Connection test {RunId} by {User} to {Host}:{Port} ended {Status} (category {Category}, stage {Stage}, SQLSTATE {SqlState}) after {Milliseconds} ms",
             _request.Id, _user, _destination.ConnectHost, _destination.Port, status, verdict.Category, verdict.Stage, verdict.SqlState, total);
@@ -117,12 +136,15 @@ internal sealed partial class ConnectionTestRun
         _certificates = certificates;
         var deadlineSeconds = _destination.TimeoutSeconds + _options.DeadlineMarginSeconds;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        // Npgsql's Timeout does not cover an async TLS handshake and ignores the token before the startup message,
-        // so the run has its own deadline as well (see docs/connection-testing.md).
+        // Npgsql's Timeout does not cover an async TLS handshake, and its token is ignored before the startup message
+        // and again after AuthenticationOk, where a server sending a notice every few milliseconds keeps it reading
+        // forever. So the run has its own deadline: the stages race it, the run ends (and frees its slot) the moment
+        // it passes, and every socket still open is closed under whatever was reading it (see docs/connection-testing.md).
         deadline.CancelAfter(TimeSpan.FromSeconds(deadlineSeconds));
+        var stages = RunStagesAsync(deadline.Token);
         try
         {
-            return await RunStagesAsync(deadline.Token);
+            return await stages.WaitAsync(deadline.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -132,6 +154,49 @@ internal sealed partial class ConnectionTestRun
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             return TimedOut(deadlineSeconds);
+        }
+        finally
+        {
+            if (!stages.IsCompleted)
+            {
+                // Abandoned at the deadline or by the caller: close its sockets under it, so it ends at once with an
+                // error nobody waits for instead of reading on.
+                AbortConnections();
+                _ = stages.ContinueWith(
+                    static (task, logger) => ((ILogger)logger!).LogDebug(task.Exception, "An abandoned connection test stage ended with an error"),
+                    _logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Keeps <paramref name="connection"/> to be closed if the run is stopped; closes it at once if it already was.</summary>
+    private void Track(IDisposable connection)
+    {
+        _open.Add(connection);
+        if (_aborted)
+        {
+            CloseQuietly(connection);
+        }
+    }
+
+    private void AbortConnections()
+    {
+        _aborted = true;
+        foreach (var connection in _open)
+        {
+            CloseQuietly(connection);
+        }
+    }
+
+    private static void CloseQuietly(IDisposable connection)
+    {
+        try
+        {
+            connection.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or SocketException)
+        {
+            // A socket that fails to close is already unusable, which is all this wants.
         }
     }
 
@@ -201,7 +266,7 @@ internal sealed partial class ConnectionTestRun
             var startup = await PostgresWireProbe.SendStartupAsync(stream, _username, _destination.Database, ct);
             if (startup.NotPostgreSql)
             {
-                return new Probe(NotPostgreSql(address), address, ssl is not null, null);
+                return new Probe(NotPostgreSql(address, startup.Violation), address, ssl is not null, null);
             }
 
             return new Probe(null, address, ssl is not null, startup);

@@ -35,7 +35,10 @@ public sealed class ConnectionTestingOptions : IValidatableObject
 
     public ConnectionTestingMode Mode { get; set; } = ConnectionTestingMode.Enabled;
 
-    /// <summary>CIDR ranges no test may connect to. When configured, the list replaces <see cref="DefaultDeniedNetworks"/>.</summary>
+    /// <summary>
+    /// CIDR ranges no test may connect to. When configured, the list replaces <see cref="DefaultDeniedNetworks"/>;
+    /// <see cref="NetworkPolicy.AlwaysDenied"/> (0.0.0.0/8, ::, broadcast, multicast) is denied either way.
+    /// </summary>
     public IList<string>? DeniedNetworks { get; set; }
 
     /// <summary>When non-empty, every resolved address must also fall in one of these CIDR ranges.</summary>

@@ -17,7 +17,8 @@ internal sealed record StartupReply(
     IReadOnlyList<string> SaslMechanisms,
     string? SqlState,
     string? ErrorMessage,
-    bool NotPostgreSql);
+    bool NotPostgreSql,
+    string? Violation = null);
 
 internal enum AuthenticationMethod
 {
@@ -42,8 +43,13 @@ internal static class PostgresWireProbe
     private const int SslRequestCode = 80877103;
     private const int ProtocolVersion3 = 196608;
 
-    // Error and auth messages are small; anything larger means the peer speaks another protocol.
-    private const int MaxMessageLength = 64 * 1024;
+    // The first answer to a startup message is an authentication request or an error of a few hundred bytes. The length
+    // is checked before anything is read, so a server announcing megabytes gets nothing buffered.
+    internal const int MaxMessageLength = 8 * 1024;
+
+    // PostgreSQL offers at most two mechanisms (SCRAM-SHA-256 and -PLUS), each a short name.
+    private const int MaxSaslMechanisms = 8;
+    private const int MaxSaslMechanismLength = 64;
 
     public static async Task<SslRequestReply> SendSslRequestAsync(Stream stream, CancellationToken cancellationToken)
     {
@@ -86,9 +92,14 @@ internal static class PostgresWireProbe
         }
 
         var length = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1));
-        if (header[0] is not ((byte)'R' or (byte)'E') || length is < 4 or > MaxMessageLength)
+        if (header[0] is not ((byte)'R' or (byte)'E') || length < 4)
         {
             return NotPostgreSql();
+        }
+
+        if (length > MaxMessageLength)
+        {
+            return NotPostgreSql($"an oversized message of {length} bytes where PostgreSQL sends a few hundred");
         }
 
         var payload = new byte[length - 4];
@@ -119,6 +130,11 @@ internal static class PostgresWireProbe
             _ => AuthenticationMethod.Other,
         };
         var mechanisms = method == AuthenticationMethod.Sasl ? ReadCStrings(payload.AsSpan(4)) : [];
+        if (mechanisms.Count > MaxSaslMechanisms || mechanisms.Any(m => m.Length > MaxSaslMechanismLength))
+        {
+            return NotPostgreSql($"a SASL mechanism list of {mechanisms.Count} names, up to {mechanisms.Max(m => m.Length)} characters long");
+        }
+
         return new StartupReply(method, mechanisms, null, null, false);
     }
 
@@ -143,13 +159,14 @@ internal static class PostgresWireProbe
             }
             else if (field == (byte)'M')
             {
-                message = value;
+                message = ReportText.Bound(value);
             }
 
             span = span[(end + 2)..];
         }
 
-        return new StartupReply(null, [], sqlState, message, false);
+        // A SQLSTATE is five characters; anything else is not PostgreSQL's ErrorResponse.
+        return sqlState is { Length: 5 } ? new StartupReply(null, [], sqlState, message, false) : NotPostgreSql("an error without a valid SQLSTATE");
     }
 
     private static List<string> ReadCStrings(ReadOnlySpan<byte> span)
@@ -189,5 +206,5 @@ internal static class PostgresWireProbe
         stream.WriteByte(0);
     }
 
-    private static StartupReply NotPostgreSql() => new(null, [], null, null, true);
+    private static StartupReply NotPostgreSql(string? violation = null) => new(null, [], null, null, true, violation);
 }

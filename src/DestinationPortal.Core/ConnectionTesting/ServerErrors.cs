@@ -2,16 +2,25 @@ using DestinationPortal.Core.Destinations;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
-/// <summary>Maps a server ErrorResponse (SQLSTATE first, the English message only to tell pg_hba cases apart) to advice.</summary>
+/// <summary>
+/// Maps a server ErrorResponse (SQLSTATE first, the English message only to tell pg_hba cases apart) to advice. Advice
+/// blames a form field only where what the run observed supports it: TLS Mode is named for a pg_hba refusal of an
+/// unencrypted connection only when the server was seen to offer TLS.
+/// </summary>
 internal static class ServerErrors
 {
+    // serverOffersTls: the server's answer to SSLRequest during this run; null when it was not asked.
     public static (ConnectionTestCategory Category, string? Field, string Explanation) Classify(
-        string sqlState, string message, bool encrypted, string username, string database) => sqlState switch
+        string sqlState, string message, bool encrypted, bool? serverOffersTls, string username, string database) => sqlState switch
     {
         "28P01" => (ConnectionTestCategory.Authentication, nameof(DestinationInput.Password),
             $"Password authentication failed for user {username}: the password is wrong, or the user does not exist (the server does not say which)."),
-        "28000" when !encrypted && message.Contains("no encryption", StringComparison.Ordinal) => (ConnectionTestCategory.Authentication, nameof(DestinationInput.TlsMode),
-            "The server accepts this user only over TLS (hostssl in pg_hba.conf). Choose TLS Mode Require or stricter."),
+        "28000" when !encrypted && serverOffersTls == true && message.Contains("no encryption", StringComparison.Ordinal) => (ConnectionTestCategory.Authentication, nameof(DestinationInput.TlsMode),
+            "The server offers TLS but its pg_hba.conf has no entry for this user without encryption: it accepts this user only over TLS (hostssl in pg_hba.conf). Choose TLS Mode Require or stricter."),
+        "28000" when !encrypted && serverOffersTls == false && message.Contains("no pg_hba.conf entry", StringComparison.Ordinal) => (ConnectionTestCategory.Authentication, nameof(DestinationInput.Username),
+            $"The server's pg_hba.conf has no entry for user {username} from this portal's address for database {database} on an unencrypted connection, " +
+            "and the server offers no TLS, so no TLS Mode can help. Check Username and Database; if they are right, the server's administrator must add a " +
+            "host line for this user, database and the portal's address to pg_hba.conf."),
         "28000" when message.Contains("rejects", StringComparison.Ordinal) => (ConnectionTestCategory.Authentication, nameof(DestinationInput.Username),
             $"The server's pg_hba.conf rejects user {username} from this portal's address for database {database}."),
         "28000" => (ConnectionTestCategory.Authentication, nameof(DestinationInput.Username),

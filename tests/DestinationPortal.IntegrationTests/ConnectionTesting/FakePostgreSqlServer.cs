@@ -1,0 +1,190 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace DestinationPortal.IntegrationTests.ConnectionTesting;
+
+/// <summary>
+/// A hostile PostgreSQL server on loopback: it answers SSLRequest ('S' and a TLS handshake when given a certificate,
+/// else 'N'), reads the startup message like PostgreSQL, and then runs a script that misbehaves on purpose (floods
+/// notices, drips bytes, never ends the authentication, sends a megabyte of error text). Each connection runs the
+/// script; <see cref="PostgreSqlSession.Number"/> tells the tester's raw probe (1) from its Npgsql connection (2).
+/// </summary>
+internal sealed class FakePostgreSqlServer : IAsyncDisposable
+{
+    private const int SslRequestCode = 80877103;
+
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Func<PostgreSqlSession, CancellationToken, Task> _script;
+    private readonly X509Certificate2? _certificate;
+    private readonly List<Task> _sessions = [];
+    private readonly Task _acceptLoop;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _openSessions = new();
+    private int _accepted;
+
+    private FakePostgreSqlServer(Func<PostgreSqlSession, CancellationToken, Task> script, X509Certificate2? certificate)
+    {
+        _script = script;
+        _certificate = certificate;
+        _listener.Start();
+        _acceptLoop = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>Connections whose script still runs: a flood or drip ends only when the tester closes the socket.</summary>
+    public int Open => _openSessions.Count;
+
+    public static FakePostgreSqlServer Start(Func<PostgreSqlSession, CancellationToken, Task> script, X509Certificate2? certificate = null) =>
+        new(script, certificate);
+
+    /// <summary>Completes when no connection is open any more, i.e. the tester has closed every socket it opened.</summary>
+    public async Task WaitUntilClosedAsync(TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (Open > 0)
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Connections {string.Join(", ", _openSessions.Keys)} still open after {limit.TotalMilliseconds} ms.");
+            }
+
+            // Polling a set the sessions change; there is no event to wait on, and the limit bounds it.
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _acceptLoop;
+        await Task.WhenAll(_sessions);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            var number = Interlocked.Increment(ref _accepted);
+            _openSessions[number] = true;
+            lock (_sessions)
+            {
+                _sessions.Add(Task.Run(() => ServeAsync(socket, number)));
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket, int number)
+    {
+        try
+        {
+            await using var network = new NetworkStream(socket, ownsSocket: true);
+            Stream stream = network;
+            var first = await ReadStartupPacketAsync(stream, _stop.Token);
+            if (BinaryPrimitives.ReadInt32BigEndian(first) == SslRequestCode)
+            {
+                if (_certificate is null)
+                {
+                    await stream.WriteAsync("N"u8.ToArray(), _stop.Token);
+                }
+                else
+                {
+                    await stream.WriteAsync("S"u8.ToArray(), _stop.Token);
+                    var ssl = new SslStream(network);
+                    // Offline: the server side would otherwise try to fetch its own missing intermediate from the AIA URL.
+                    var context = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = context }, _stop.Token);
+                    stream = ssl;
+                }
+
+                first = await ReadStartupPacketAsync(stream, _stop.Token);
+            }
+
+            await _script(new PostgreSqlSession(stream, number), _stop.Token);
+            // A script that returns has said all it will; wait for the tester to hang up (0 bytes read at its end).
+            while (await stream.ReadAsync(new byte[256], _stop.Token) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException
+                                       or System.Security.Authentication.AuthenticationException or EndOfStreamException)
+        {
+            // The tester hung up (or the test ended): that is what the tests wait for.
+        }
+        finally
+        {
+            _openSessions.TryRemove(number, out _);
+        }
+    }
+
+    private static async Task<byte[]> ReadStartupPacketAsync(Stream stream, CancellationToken ct)
+    {
+        var length = new byte[4];
+        await stream.ReadExactlyAsync(length, ct);
+        var body = new byte[BinaryPrimitives.ReadInt32BigEndian(length) - 4];
+        await stream.ReadExactlyAsync(body, ct);
+        return body;
+    }
+}
+
+/// <summary>One connection to <see cref="FakePostgreSqlServer"/> after the startup message, with the messages a script sends.</summary>
+internal sealed class PostgreSqlSession(Stream stream, int number)
+{
+    public Stream Stream { get; } = stream;
+
+    /// <summary>1 for the first connection (the tester's probe), 2 for the next (Npgsql), and so on.</summary>
+    public int Number { get; } = number;
+
+    public static byte[] Message(char type, ReadOnlySpan<byte> payload)
+    {
+        var message = new byte[payload.Length + 5];
+        message[0] = (byte)type;
+        BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(1), payload.Length + 4);
+        payload.CopyTo(message.AsSpan(5));
+        return message;
+    }
+
+    public static byte[] Authentication(int code, ReadOnlySpan<byte> extra = default)
+    {
+        var payload = new byte[4 + extra.Length];
+        BinaryPrimitives.WriteInt32BigEndian(payload, code);
+        extra.CopyTo(payload.AsSpan(4));
+        return Message('R', payload);
+    }
+
+    /// <summary>An ErrorResponse ('E') or, with <paramref name="type"/> 'N', a NoticeResponse.</summary>
+    public static byte[] Error(string sqlState, string text, char type = 'E') =>
+        Message(type, Encoding.UTF8.GetBytes($"SFATAL\0VFATAL\0C{sqlState}\0M{text}\0\0"));
+
+    public static byte[] SaslMechanisms(IEnumerable<string> mechanisms) =>
+        Authentication(10, Encoding.UTF8.GetBytes(string.Concat(mechanisms.Select(m => m + "\0")) + "\0"));
+
+    public Task SendAsync(byte[] message, CancellationToken ct) => Stream.WriteAsync(message, ct).AsTask();
+
+    /// <summary>Reads one message from the client and returns its type.</summary>
+    public async Task<char> ReadMessageAsync(CancellationToken ct)
+    {
+        var header = new byte[5];
+        await Stream.ReadExactlyAsync(header, ct);
+        await Stream.ReadExactlyAsync(new byte[BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4], ct);
+        return (char)header[0];
+    }
+}
