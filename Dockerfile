@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t destination-portal .
-# Run:   docker run -p 8080:8080 -v portal-data:/data destination-portal
+# Run:   docker run -p 8080:8080 -v portal-data:/data -e AllowedHosts=portal.example.com destination-portal
+#        (AllowedHosts: the host name users type; the default answers only to localhost, 127.0.0.1 and [::1])
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

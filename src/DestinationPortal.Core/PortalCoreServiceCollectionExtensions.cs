@@ -80,6 +80,8 @@ public static class PortalCoreServiceCollectionExtensions
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 4;
+                // Read by SignInAttempts, which locks a user name per client address; Identity's own account-wide lockout
+                // is never triggered (no caller asks it to count failures).
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
@@ -89,6 +91,8 @@ public static class PortalCoreServiceCollectionExtensions
 
         services.AddScoped<AuditLog>();
         services.AddScoped<AccessGuard>();
+        services.AddSingleton<SignInAttempts>();
+        services.AddScoped<SignInCheck>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<UserAdministration>();

@@ -38,6 +38,7 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseCurrentUser();
+app.UseSameOriginApi();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();

@@ -20,13 +20,23 @@ public sealed class ApiTokenService(
     // Last-use stamps are written at most this often per token, so a busy script does not queue a write per request.
     private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
 
+    /// <summary>Null when <paramref name="name"/> (trimmed) is a usable token name, else what is wrong with it.</summary>
+    public static string? NameProblem(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        name = name.Trim();
+        return name.Length is 0 or > MaxNameLength
+            ? $"A token name is 1 to {MaxNameLength} characters."
+            : Destinations.FieldRules.DisplayName("Token name", name, MaxNameLength);
+    }
+
     /// <summary>Issues a token for the signed-in user; <paramref name="userId"/> is theirs (the caller resolves it).</summary>
     public async Task<IssuedApiToken> IssueAsync(string userId, string userName, string name, int lifetimeDays, CancellationToken cancellationToken = default)
     {
         name = name.Trim();
-        if (name.Length is 0 or > MaxNameLength)
+        if (NameProblem(name) is { } problem)
         {
-            throw new ArgumentException($"A token name is 1 to {MaxNameLength} characters.", nameof(name));
+            throw new ArgumentException(problem, nameof(name));
         }
 
         if (lifetimeDays is < 1 or > MaxLifetimeDays)

@@ -21,7 +21,8 @@ public sealed record UserChangeResult(bool Succeeded, string? Error = null, stri
 /// UserManager and its DbContext live for one operation, not for a circuit. The audit row is added to that same
 /// DbContext, so it is saved in the same SaveChanges as the change it records.
 /// </summary>
-public sealed class UserAdministration(IServiceScopeFactory scopes, AccessGuard guard, AuditLog audit, SqliteWriteGate writeGate, TimeProvider clock)
+public sealed class UserAdministration(
+    IServiceScopeFactory scopes, AccessGuard guard, AuditLog audit, SqliteWriteGate writeGate, SignInAttempts signInAttempts, TimeProvider clock)
 {
     public const int MaxUserNameLength = 64;
 
@@ -30,10 +31,9 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AccessGuard 
         await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var now = clock.GetUtcNow();
         var users = await db.Users.AsNoTracking().OrderBy(u => u.NormalizedUserName).Take(1000).ToListAsync(cancellationToken);
         return users.Select(u => new UserSummary(
-            u.Id, u.UserName ?? "", u.Role, u.IsDisabled, u.MustChangePassword, u.LockoutEnd is { } end && end > now, u.CreatedAtUtc, u.LastSignInAtUtc)).ToList();
+            u.Id, u.UserName ?? "", u.Role, u.IsDisabled, u.MustChangePassword, signInAttempts.IsLockedAnywhere(u.NormalizedUserName ?? ""), u.CreatedAtUtc, u.LastSignInAtUtc)).ToList();
     }
 
     public async Task<UserChangeResult> CreateAsync(string userName, PortalRole role, CancellationToken cancellationToken = default)
@@ -98,19 +98,27 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AccessGuard 
             return (null, audit.Entry(disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, details: $"user {user.UserName}"));
         }, cancellationToken);
 
-    /// <summary>Issues a new temporary password; the user must choose their own at the next sign-in. Also lifts a lockout.</summary>
+    /// <summary>Issues a new temporary password; the user must choose their own at the next sign-in. Also lifts every address's lockout.</summary>
     public async Task<UserChangeResult> ResetPasswordAsync(string userId, CancellationToken cancellationToken = default)
     {
         var temporary = GenerateTemporaryPassword();
+        string? lockedName = null;
         var result = await ChangeAsync(userId, (user, _) =>
         {
+            lockedName = user.NormalizedUserName;
             user.PasswordHash = new PasswordHasher<PortalUser>().HashPassword(user, temporary);
             user.MustChangePassword = true;
             user.LockoutEnd = null;
             user.AccessFailedCount = 0;
             return (null, audit.Entry(AuditActions.UserPasswordReset, details: $"user {user.UserName}"));
         }, cancellationToken);
-        return result.Succeeded ? result with { TemporaryPassword = temporary } : result;
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        signInAttempts.Forget(lockedName ?? "");
+        return result with { TemporaryPassword = temporary };
     }
 
     /// <summary>Null when the name is acceptable, else what is wrong with it.</summary>

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace DestinationPortal.Core.Destinations;
 
@@ -31,8 +30,8 @@ public static class DestinationJson
     };
 
     /// <summary>
-    /// Web defaults (camelCase, case-insensitive reading) with enums as names. Numbers for enums are refused:
-    /// <c>"tlsMode": 4</c> would silently mean whatever the declaration order says today.
+    /// Web defaults (camelCase, case-insensitive reading) with enums as exactly one name (<see cref="StrictEnumConverter"/>).
+    /// Numbers for enums are refused: <c>"tlsMode": 4</c> would silently mean whatever the declaration order says today.
     /// </summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions(writeIndented: false);
 
@@ -42,7 +41,7 @@ public static class DestinationJson
     public static void Configure(JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        options.Converters.Add(new StrictEnumConverter());
     }
 
     /// <summary>The JSON property for a <see cref="FieldError.Field"/> (a <see cref="DestinationInput"/> property name).</summary>

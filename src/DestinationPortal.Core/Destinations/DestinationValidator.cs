@@ -11,7 +11,7 @@ public sealed class DestinationValidator(DestinationTypeCatalog types)
     public IReadOnlyList<FieldError> Validate(DestinationInput input)
     {
         var errors = new List<FieldError>();
-        var nameError = FieldRules.RequiredText("Name", input.Name.Trim(), MaxNameLength);
+        var nameError = FieldRules.DisplayName("Name", input.Name.Trim(), MaxNameLength);
         if (nameError is not null)
         {
             errors.Add(new FieldError(nameof(input.Name), nameError));

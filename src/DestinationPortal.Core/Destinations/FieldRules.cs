@@ -16,6 +16,35 @@ public static class FieldRules
 
     public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
 
+    /// <summary>
+    /// True for characters that change how text displays while showing nothing themselves: format characters (Unicode Cf:
+    /// the bidi embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, the direction marks U+200E, U+200F and
+    /// U+061C, the zero-width U+200B–U+200D, U+2060 and U+FEFF, the soft hyphen, tag characters) and the line and paragraph
+    /// separators U+2028 and U+2029. "\u202Elanigiro" can display as "original", and "prod\u200B" looks like "prod": a name
+    /// that others pick from a list must show what it is.
+    /// </summary>
+    public static bool HasInvisibleCharacters(string value)
+    {
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A name people read and choose by (a destination, a token): required, bounded, nothing hidden in it.</summary>
+    public static string? DisplayName(string label, string value, int maxChars) =>
+        RequiredText(label, value, maxChars) ?? InvisibleCharacters(label, value);
+
+    private static string? InvisibleCharacters(string label, string value) =>
+        HasInvisibleCharacters(value)
+            ? $"{label} must not contain invisible characters (zero-width spaces, text-direction marks and the like): they make text display differently from what it is."
+            : null;
+
     public static string? RequiredText(string label, string value, int maxChars)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -48,6 +77,11 @@ public static class FieldRules
         if (HasControlCharacters(trimmed))
         {
             return $"{label} must not contain control characters (tabs, line breaks and the like).";
+        }
+
+        if (InvisibleCharacters(label, trimmed) is { } invisible)
+        {
+            return invisible;
         }
 
         var bytes = Encoding.UTF8.GetByteCount(trimmed);

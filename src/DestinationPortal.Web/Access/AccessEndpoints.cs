@@ -63,8 +63,7 @@ public static class AccessEndpoints
 
     private static async Task<IResult> IssueTokenAsync(
         TokenRequest request,
-        UserManager<PortalUser> users,
-        SignInManager<PortalUser> signIn,
+        SignInCheck signIn,
         ApiTokenService tokens,
         AuditLog audit,
         CancellationToken cancellationToken)
@@ -77,9 +76,9 @@ public static class AccessEndpoints
             errors["expiresInDays"] = [$"A token lives 1 to {ApiTokenService.MaxLifetimeDays} days."];
         }
 
-        if (name.Length > ApiTokenService.MaxNameLength)
+        if (ApiTokenService.NameProblem(name) is { } nameProblem)
         {
-            errors["name"] = [$"A token name is at most {ApiTokenService.MaxNameLength} characters."];
+            errors["name"] = [nameProblem];
         }
 
         if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
@@ -93,11 +92,10 @@ public static class AccessEndpoints
         }
 
         var userName = request.UserName.Trim();
-        var user = await users.FindByNameAsync(userName);
-        var check = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (user is null || !check.Succeeded || user.MustChangePassword)
+        var check = await signIn.CheckAsync(userName, request.Password);
+        if (check.User is not { MustChangePassword: false } user)
         {
-            var why = check.Succeeded ? "must change the temporary password first" : SignInFailures.Describe(check);
+            var why = check.Succeeded ? "must change the temporary password first" : check.AuditReason;
             await audit.WriteAsync(audit.Entry(AuditActions.SignInFailed, AuditOutcomes.Failed, details: "token request: " + why, userName: userName), CancellationToken.None);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,

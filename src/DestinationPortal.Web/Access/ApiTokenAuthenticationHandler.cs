@@ -8,7 +8,7 @@ namespace DestinationPortal.Web.Access;
 
 /// <summary>
 /// <c>Authorization: Bearer dpt_…</c> for <c>/api/*</c> and <c>/hubs/*</c>: the token's owner, with their current role,
-/// checked on every request, so a revoked token or a disabled user stops working at once.
+/// checked on every request, so a revoked token, a disabled user or a locked-out address stops working at once.
 /// </summary>
 internal sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -38,6 +38,12 @@ internal sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<Authenticati
         if (user is null || user.IsDisabled)
         {
             return AuthenticateResult.Fail("The token's user is disabled or no longer exists.");
+        }
+
+        // While this address is locked out of the user for guessing passwords, none of the user's credentials work from it.
+        if (services.GetRequiredService<SignInAttempts>().IsLocked(user.NormalizedUserName ?? "", Context.Connection.RemoteIpAddress?.ToString()))
+        {
+            return AuthenticateResult.Fail("The token's user is locked out from this address.");
         }
 
         var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<PortalUser>>().CreateAsync(user);

@@ -76,7 +76,7 @@ public static class PortalAccessServiceCollectionExtensions
 
                 var perMinute = context.RequestServices.GetRequiredService<IOptions<PortalAccessOptions>>().Value.SignInRequestsPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    SignInAttempts.AddressKey(context.Connection.RemoteIpAddress?.ToString()),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
         });

@@ -104,10 +104,10 @@ public sealed class SignInAndSessionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BruteForce_LocksTheAccount_EvenForTheRightPassword()
+    public async Task BruteForce_LocksTheUserFromThatAddress_EvenForTheRightPassword()
     {
         await _app.CreateUserAsync("mallory-target", PortalRole.Editor, "the right passphrase");
-        using var client = _app.CreateBrowserClient();
+        using var client = _app.CreateBrowserClient("127.0.0.21");
         for (var i = 0; i < 5; i++)
         {
             using var _ = await PortalApp.PostSignInAsync(client, "mallory-target", "guess number " + i);
@@ -116,8 +116,8 @@ public sealed class SignInAndSessionTests : IAsyncLifetime
         using var response = await PortalApp.PostSignInAsync(client, "mallory-target", "the right passphrase");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("locked", await response.Content.ReadAsStringAsync());
-        Assert.Contains(await AuditRowsAsync(AuditActions.SignInFailed), r => r.Details == "account locked after repeated failures");
+        Assert.Contains("locked here for 15 minutes", await response.Content.ReadAsStringAsync());
+        Assert.Contains(await AuditRowsAsync(AuditActions.SignInFailed), r => r.Details == "locked from this address after repeated failures" && r.SourceAddress == "127.0.0.21");
     }
 
     [Fact]

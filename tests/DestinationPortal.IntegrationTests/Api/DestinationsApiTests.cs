@@ -92,6 +92,9 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         { "name", "\"\"", null, "name", "Name is required." },
         { "name", $"\"{new string('n', 101)}\"", null, "name", "Name must be at most 100 characters." },
         { "name", "\"tab\\there\"", null, "name", "Name must not contain control characters (tabs, line breaks and the like)." },
+        { "name", "\"prod\\u202Ebd\"", null, "name", "Name must not contain invisible characters (zero-width spaces, text-direction marks and the like): they make text display differently from what it is." },
+        { "name", "\"prod\\u200B\"", null, "name", "Name must not contain invisible characters (zero-width spaces, text-direction marks and the like): they make text display differently from what it is." },
+        { "username", "\"load\\u2066er\"", null, "username", "Username must not contain invisible characters (zero-width spaces, text-direction marks and the like): they make text display differently from what it is." },
         { "type", "\"mysql\"", null, "type", "Type must be one of: PostgreSQL." },
         { "serverName", "\"\"", null, "serverName", "Server Name is required." },
         { "serverName", "\"bad host!\"", null, "serverName", "Server Name must be a host name (like db.example.com), an IPv4 address (like 10.0.0.5) or an IPv6 address (like 2001:db8::5)." },
@@ -113,6 +116,11 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         // Values JSON cannot convert: the property and what it must be.
         { "tlsMode", "\"Strict\"", null, "tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
         { "tlsMode", "4", null, "tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
+        // Flags OR-ed together ("Require, Disable" would be Allow), numeric strings and padded names: exactly one name only.
+        { "tlsMode", "\"Require, Disable\"", null, "tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
+        { "tlsMode", "\"VerifyFull,Disable\"", null, "tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
+        { "tlsMode", "\"4\"", null, "tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
+        { "tlsMode", "\" Require\"", null, "tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
         { "port", "\"abc\"", null, "port", "port must be a whole number." },
         { "port", "5432.5", null, "port", "port must be a whole number." },
         { "windowsAuthentication", "\"yes\"", null, "windowsAuthentication", "windowsAuthentication must be true or false." },
@@ -145,6 +153,20 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
 
         var unchanged = await Editor.GetFromJsonAsync<DestinationResource>($"/api/destinations/{existing.Id}", ApiHelpers.Json);
         Assert.Equal(existing.Version, unchanged!.Version);
+    }
+
+    [Theory]
+    [InlineData("require", "Require")]
+    [InlineData("VERIFYFULL", "VerifyFull")]
+    [InlineData("verifyCa", "VerifyCA")]
+    public async Task Create_TlsModeInAnyLetterCase_IsThatOneNamedValue(string sent, string stored)
+    {
+        var body = ApiHelpers.Body(ApiHelpers.UniqueName());
+        body["tlsMode"] = sent;
+
+        var created = await Editor.CreateAsync(body);
+
+        Assert.Equal(stored, created.TlsMode.ToString());
     }
 
     [Fact]

@@ -165,6 +165,9 @@ public sealed class ImportExportApiTests(ApiPortal portal) : IClassFixture<ApiPo
         // document, error key, message
         { """{"destinations":[{"name":"a","serverName":"h","username":"u","database":"d","port":"abc"}]}""", "destinations[0].port", "port must be a whole number." },
         { """{"destinations":[{"name":"a","serverName":"h","username":"u","database":"d","tlsMode":7}]}""", "destinations[0].tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
+        { """{"destinations":[{"name":"a","serverName":"h","username":"u","database":"d","tlsMode":"Require, Disable"}]}""", "destinations[0].tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
+        { """{"destinations":[{"name":"a","serverName":"h","username":"u","database":"d","tlsMode":"2"}]}""", "destinations[0].tlsMode", "tlsMode must be one of Prefer, Require, Disable, Allow, VerifyCA, VerifyFull." },
+        { """{"destinations":[{"name":"prod\u202Ebd","serverName":"h","username":"u","database":"d"}]}""", "destinations[0].name", "Name must not contain invisible characters (zero-width spaces, text-direction marks and the like): they make text display differently from what it is." },
         { """{"destinations":[{"name":5,"serverName":"h","username":"u","database":"d"}]}""", "destinations[0].name", "name must be text (a JSON string)." },
         { """{"destinations":[{"name":"a","serverName":"h","username":"u","database":"d","id":"not-a-guid"}]}""", "destinations[0].id", "id must be an id (a GUID such as 0197e3a2-5b1c-7d4e-8f00-123456789abc) or null." },
         { """{"destinations":[42]}""", "destinations[0]", "Each destination must be a JSON object." },

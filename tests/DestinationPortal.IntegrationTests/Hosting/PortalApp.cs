@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Web.Access;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -48,6 +49,7 @@ public sealed partial class PortalApp(IReadOnlyDictionary<string, string?>? sett
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestRemoteAddress>());
         if (services is not null)
         {
             builder.ConfigureServices(services);
@@ -80,8 +82,20 @@ public sealed partial class PortalApp(IReadOnlyDictionary<string, string?>? sett
         return password;
     }
 
-    /// <summary>An HTTP client that keeps cookies and does not follow redirects, so tests see every 302.</summary>
-    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>
+    /// An HTTP client that keeps cookies and does not follow redirects, so tests see every 302; with
+    /// <paramref name="fromAddress"/>, its requests come from that client address.
+    /// </summary>
+    public HttpClient CreateBrowserClient(string? fromAddress = null)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        if (fromAddress is not null)
+        {
+            client.DefaultRequestHeaders.Add(TestRemoteAddress.HeaderName, fromAddress);
+        }
+
+        return client;
+    }
 
     /// <summary>Signs in through the real sign-in form (antiforgery token included) and returns the response to the POST.</summary>
     public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string userName, string password)
@@ -136,6 +150,30 @@ public sealed partial class PortalApp(IReadOnlyDictionary<string, string?>? sett
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryInput();
+}
+
+/// <summary>
+/// Lets a test say which client address a request comes from (<see cref="HeaderName"/>), as requests from two machines
+/// would; in front of the app's own pipeline, the way the network sets the connection's address. The app itself trusts
+/// no header for the client address (no forwarded-headers middleware).
+/// </summary>
+internal sealed class TestRemoteAddress : IStartupFilter
+{
+    public const string HeaderName = "X-Test-Remote-Address";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (context.Request.Headers[HeaderName].ToString() is { Length: > 0 } address)
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Parse(address);
+            }
+
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 /// <summary>Keeps every formatted log message (with exception text) in memory.</summary>

@@ -125,6 +125,49 @@ public sealed class DestinationValidatorTests
         Assert.Contains("control characters", MessageFor(nameof(DestinationInput.Name), i => i.Name = name));
     }
 
+    public const string InvisibleMessage = " must not contain invisible characters (zero-width spaces, text-direction marks and the like): they make text display differently from what it is.";
+
+    [Theory]
+    [InlineData("prod\u202Ebd")] // right-to-left override: displays as "proddb"
+    [InlineData("\u202Aprod\u202C")]
+    [InlineData("\u2066prod\u2069")] // directional isolates
+    [InlineData("prod\u200E")] // left-to-right mark
+    [InlineData("prod\u200F")]
+    [InlineData("prod\u061C")] // Arabic letter mark
+    [InlineData("prod\u200Bdb")] // zero-width space
+    [InlineData("prod\u200Cdb")]
+    [InlineData("prod\u200Ddb")]
+    [InlineData("prod\u2060db")] // word joiner
+    [InlineData("\uFEFFprod")] // byte order mark
+    [InlineData("\u200B")] // nothing visible at all
+    [InlineData("prod\u00ADdb")] // soft hyphen
+    [InlineData("prod\u2028db")] // line separator
+    [InlineData("prod\U000E0041db")] // a tag character (outside the BMP)
+    public void Validate_InvisibleCharactersInName_AreRejectedSayingSo(string name)
+    {
+        Assert.Equal("Name" + InvisibleMessage, MessageFor(nameof(DestinationInput.Name), i => i.Name = name));
+    }
+
+    [Theory]
+    [InlineData("loader\u202E")]
+    [InlineData("load\u200Ber")]
+    public void Validate_InvisibleCharactersInUsernameOrDatabase_AreRejectedSayingSo(string value)
+    {
+        Assert.Equal("Username" + InvisibleMessage, MessageFor(nameof(DestinationInput.Username), i => i.Username = value));
+        Assert.Equal("Database" + InvisibleMessage, MessageFor(nameof(DestinationInput.Database), i => i.Database = value));
+    }
+
+    [Theory]
+    [InlineData("Lagerhaus München")]
+    [InlineData("倉庫 東京")]
+    [InlineData("مخزن الرياض")] // right-to-left script, no direction controls
+    [InlineData("склад-1")]
+    [InlineData("sales 📦")]
+    public void Validate_NamesInAnyScript_AreAccepted(string name)
+    {
+        Assert.Null(MessageFor(nameof(DestinationInput.Name), i => i.Name = name));
+    }
+
     [Fact]
     public void Validate_TenMegabytesPastedIntoEveryTextField_ProducesMessagesNotExceptions()
     {
