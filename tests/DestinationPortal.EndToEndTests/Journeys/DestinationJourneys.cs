@@ -98,8 +98,13 @@ public sealed class DestinationJourneys(PortalFixture portal) : IAsyncLifetime
         await page.GetByRole(AriaRole.Link, new() { Name = $"Edit {name}", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Destination Details: {name}" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Password" })).ToContainTextAsync("a password is saved");
+        // Database is part of the password's target: the form says before saving that the password goes, and the save says it went.
         await DestinationForm.Field(page, "Database").FillAsync($"orders_v2_{token}");
-        await DestinationForm.SaveAsync(page, name);
+        await DestinationForm.Field(page, "Database").PressAsync("Tab");
+        await Expect(page.GetByText("Saving clears the saved password because Database changed.")).ToBeVisibleAsync();
+        await DestinationForm.Button(page, "Save").ClickAsync();
+        await Expect(page.GetByText($"Saved \"{name}\". Its saved password was removed because Database changed.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manage Destinations" })).ToBeVisibleAsync();
         await DestinationForm.FilterAsync(page, name);
         await Expect(DestinationForm.Row(page, name)).ToContainTextAsync($"orders_v2_{token}");
 
