@@ -16,6 +16,7 @@ namespace DestinationPortal.IntegrationTests.ConnectionTesting;
 internal sealed class FakePostgreSqlServer : IAsyncDisposable
 {
     private const int SslRequestCode = 80877103;
+    private const int GssEncRequestCode = 80877104;
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -99,6 +100,13 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
             await using var network = new NetworkStream(socket, ownsSocket: true);
             Stream stream = network;
             var first = await ReadStartupPacketAsync(stream, _stop.Token);
+            if (BinaryPrimitives.ReadInt32BigEndian(first) == GssEncRequestCode)
+            {
+                // Declined like a server without Kerberos; the client then asks for TLS or starts up in the clear.
+                await stream.WriteAsync("N"u8.ToArray(), _stop.Token);
+                first = await ReadStartupPacketAsync(stream, _stop.Token);
+            }
+
             if (BinaryPrimitives.ReadInt32BigEndian(first) == SslRequestCode)
             {
                 if (_certificate is null)
@@ -180,11 +188,15 @@ internal sealed class PostgreSqlSession(Stream stream, int number)
     public Task SendAsync(byte[] message, CancellationToken ct) => Stream.WriteAsync(message, ct).AsTask();
 
     /// <summary>Reads one message from the client and returns its type.</summary>
-    public async Task<char> ReadMessageAsync(CancellationToken ct)
+    public async Task<char> ReadMessageAsync(CancellationToken ct) => (await ReadMessageWithBodyAsync(ct)).Type;
+
+    /// <summary>Reads one message from the client: its type and its body.</summary>
+    public async Task<(char Type, byte[] Body)> ReadMessageWithBodyAsync(CancellationToken ct)
     {
         var header = new byte[5];
         await Stream.ReadExactlyAsync(header, ct);
-        await Stream.ReadExactlyAsync(new byte[BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4], ct);
-        return (char)header[0];
+        var body = new byte[BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4];
+        await Stream.ReadExactlyAsync(body, ct);
+        return ((char)header[0], body);
     }
 }
