@@ -13,9 +13,10 @@ internal static class PasswordBindingMigration
     /// <summary>The number of passwords rebound.</summary>
     public static async Task<int> BindUnboundPasswordsAsync(PortalDbContext db, SecretProtector secrets, ILogger logger, CancellationToken cancellationToken)
     {
-        // The prefix test runs here, not in SQL: a handful of rows, and the format rule stays in SecretProtector.
-        var withPassword = await db.Destinations.Where(d => d.ProtectedPassword != null).ToListAsync(cancellationToken);
-        var unbound = withPassword.Where(d => !SecretProtector.IsBound(d.ProtectedPassword!)).ToList();
+        // Filtered in SQL so that every later start, with nothing left to bind, reads no rows.
+        var unbound = await db.Destinations
+            .Where(d => d.ProtectedPassword != null && !d.ProtectedPassword.StartsWith(SecretProtector.BoundPrefix))
+            .ToListAsync(cancellationToken);
         var unreadable = 0;
         foreach (var destination in unbound)
         {

@@ -47,7 +47,7 @@ public sealed class SecretProtector(IDataProtectionProvider provider)
         }
     }
 
-    public static bool IsBound(string protectedValue) => protectedValue.StartsWith(BoundPrefix, StringComparison.Ordinal);
+    private static bool IsBound(string protectedValue) => protectedValue.StartsWith(BoundPrefix, StringComparison.Ordinal);
 
     /// <summary>Reads a value saved before binding existed; only the start-up migration may call this.</summary>
     internal string? TryUnprotectUnbound(string protectedValue)
