@@ -134,13 +134,13 @@ internal static class AuthenticationStage
             return context.Fail(ConnectionTestCategory.Authentication,
                 $"The server asks for a password ({methodName}) for {user}, but Windows Authentication sends none: the server is not set up " +
                 "for Kerberos for this user. Fix on the database server: a gss line for this user in pg_hba.conf (and krb_server_keyfile); " +
-                "or turn off Windows Authentication and enter the password.",
+                $"or turn off {DestinationField.WindowsAuthentication.Label} and enter the password.",
                 DestinationField.WindowsAuthentication, details);
         }
 
         if (!windowsAuthentication && method is AuthenticationMethod.Gss or AuthenticationMethod.Sspi)
         {
-            return context.Fail(ConnectionTestCategory.Authentication, $"The server asks for Kerberos ({methodName}) for this user. Turn on Windows Authentication.",
+            return context.Fail(ConnectionTestCategory.Authentication, $"The server asks for Kerberos ({methodName}) for this user. Turn on {DestinationField.WindowsAuthentication.Label}.",
                 DestinationField.WindowsAuthentication, details);
         }
 

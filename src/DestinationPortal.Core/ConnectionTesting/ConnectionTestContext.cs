@@ -63,7 +63,7 @@ internal sealed class ConnectionTestContext(
             _ when Events.AwaitingKdc => "the Kerberos KDC did not answer; check that the KDC is running and reachable from the portal host.",
             ConnectionTestStage.NameResolution => "the name server did not answer.",
             ConnectionTestStage.TcpConnection => "the host did not accept a TCP connection (a firewall dropping packets, or the wrong address).",
-            _ => "something accepted the TCP connection but did not answer like PostgreSQL in time; check that Port is the PostgreSQL port.",
+            _ => $"something accepted the TCP connection but did not answer like PostgreSQL in time; check that {DestinationField.Port.Label} is the PostgreSQL port.",
         };
         Events.Emit(stage, ConnectionTestStatus.Failed, $"No answer within the deadline of {seconds} s.", []);
         return Verdict.Failure(stage, ConnectionTestCategory.Timeout, $"Timed out after {seconds} s in the {Verdict.StageName(stage)} stage: {hint}", field);
@@ -98,7 +98,7 @@ internal sealed class ConnectionTestContext(
     public Verdict NotPostgreSql(IPAddress address, string? violation = null) =>
         // The peer's bytes are deliberately not quoted: a banner is for an attacker mapping services, not for the report.
         Fail(ConnectionTestCategory.NotPostgreSql,
-            $"The service at {Endpoint(address)} is not a PostgreSQL server{(violation is null ? "" : $" (it sent {violation})")}. Check Port.",
+            $"The service at {Endpoint(address)} is not a PostgreSQL server{(violation is null ? "" : $" (it sent {violation})")}. Check {DestinationField.Port.Label}.",
             DestinationField.Port, []);
 
     public string Endpoint(IPAddress address) =>

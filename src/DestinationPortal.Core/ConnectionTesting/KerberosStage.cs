@@ -13,6 +13,9 @@ internal sealed record ServiceTicket(string? ClientPrincipal, Verdict? Failure);
 /// </summary>
 internal static class KerberosStage
 {
+    private static readonly string ServiceName = DestinationField.KerberosServiceName.Label;
+    private static readonly string ServerName = DestinationField.ServerName.Label;
+
     public static async Task<ServiceTicket> RequestServiceTicketAsync(ConnectionTestContext context, List<ConnectionTestDetail> details, CancellationToken ct)
     {
         var spn = context.ServicePrincipalName;
@@ -60,9 +63,9 @@ internal static class KerberosStage
                 $"The portal host's Kerberos configuration does not say where the KDC is ({ticket.Message}). Fix on the portal host: add the realm " +
                 "and its kdc to krb5.conf, or to the file KRB5_CONFIG names."),
             KerberosProblem.UnknownServicePrincipal => (ConnectionTestCategory.Authentication, DestinationField.KerberosServiceName,
-                "the form (Kerberos service name, Server Name), or the KDC",
-                $"The KDC does not know the service principal {spn}. Check Kerberos service name and Server Name: the principal is " +
-                "<Kerberos service name>/<Server Name>, also with a private endpoint. If both are right, the principal must be created at the KDC " +
+                $"the form ({ServiceName}, {ServerName}), or the KDC",
+                $"The KDC does not know the service principal {spn}. Check {ServiceName} and {ServerName}: the principal is " +
+                $"<{ServiceName}>/<{ServerName}>, also with a private endpoint. If both are right, the principal must be created at the KDC " +
                 "and its key added to the server's keytab."),
             KerberosProblem.ClientCredentialsRejected => (ConnectionTestCategory.Authentication, DestinationField.WindowsAuthentication, "the portal host",
                 $"The KDC refused the portal's own credentials ({identity.Principal ?? "unknown principal"}: {ticket.Message}). Fix on the portal host: " +

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DestinationPortal.Core.Destinations;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -20,7 +21,7 @@ internal static class NameResolutionStage
         var details = new List<ConnectionTestDetail>
         {
             new("Host used", host),
-            new("Why this host", destination.PrivateEndpoint is null ? "Server Name" : "Private endpoint (Server Name is still used for TLS and Kerberos)"),
+            new("Why this host", destination.PrivateEndpoint is null ? DestinationField.ServerName.Label : "Private endpoint (Server Name is still used for TLS and Kerberos)"),
         };
         context.Emit(ConnectionTestStatus.Running, $"Resolving {host}.", details);
         IPAddress[] addresses;

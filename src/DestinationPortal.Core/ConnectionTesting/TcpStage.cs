@@ -45,7 +45,7 @@ internal static class TcpStage
         }
 
         var explanation = refused
-            ? $"Connection refused at {string.Join(", ", attempts.Select(a => a.Label))}: nothing listens on port {port} there. Check Port, and that PostgreSQL listens on this address (listen_addresses)."
+            ? $"Connection refused at {string.Join(", ", attempts.Select(a => a.Label))}: nothing listens on port {port} there. Check {DestinationField.Port.Label}, and that PostgreSQL listens on this address (listen_addresses)."
             : $"Could not reach {string.Join(", ", attempts.Select(a => a.Label))} ({string.Join(", ", attempts.Select(a => a.Value))}).";
         return new(null, candidates[0], context.Fail(ConnectionTestCategory.Network, explanation, refused ? DestinationField.Port : context.HostField, attempts));
     }

@@ -45,7 +45,7 @@ internal static class TlsStage
                 return new(null, false, null);
             case SslRequestReply.Declined:
                 return new(null, false, context.Fail(ConnectionTestCategory.Tls,
-                    $"The server does not offer TLS, but TLS Mode {mode.DisplayName()} requires it. Turn on ssl on the server, or choose Prefer to allow an unencrypted connection.",
+                    $"The server does not offer TLS, but {DestinationField.TlsMode.Label} {mode.DisplayName()} requires it. Turn on ssl on the server, or choose Prefer to allow an unencrypted connection.",
                     DestinationField.TlsMode, [new("Encrypted", "no")]));
         }
 
