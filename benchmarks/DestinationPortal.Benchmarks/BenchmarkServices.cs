@@ -1,5 +1,5 @@
 using DestinationPortal.Core;
-using Microsoft.Extensions.Configuration;
+using DestinationPortal.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DestinationPortal.Benchmarks;
@@ -9,11 +9,7 @@ internal static class BenchmarkServices
     /// <summary>The portal's Core services as the web app registers them, over <paramref name="dataDirectory"/>.</summary>
     public static IServiceCollection AddBenchmarkPortal(this IServiceCollection services, string dataDirectory)
     {
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Portal:DataDirectory"] = dataDirectory })
-            .Build());
-        services.AddLogging();
-        services.AddPortalCore();
+        services.AddPortalCoreForTests([new("Portal:DataDirectory", dataDirectory)]);
         services.AddSingleton<ICurrentUser>(new BenchmarkUser());
         return services;
     }

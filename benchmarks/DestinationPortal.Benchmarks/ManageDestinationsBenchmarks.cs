@@ -1,12 +1,13 @@
 using BenchmarkDotNet.Attributes;
-using Bunit;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web.Components.Destinations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
+using Microsoft.Extensions.Logging;
+using Microsoft.JSInterop;
 using MudBlazor.Services;
 
 namespace DestinationPortal.Benchmarks;
@@ -27,7 +28,7 @@ public class ManageDestinationsBenchmarks
     private IServiceScope _scope = null!;
     private DestinationService _destinations = null!;
     private SqliteConnection _raw = null!;
-    private BunitContext _bunit = null!;
+    private ServiceProvider _renderServices = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -42,10 +43,12 @@ public class ManageDestinationsBenchmarks
         _raw = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "portal.db")}");
         await _raw.OpenAsync();
 
-        _bunit = new BunitContext();
-        _bunit.JSInterop.Mode = JSRuntimeMode.Loose;
-        _bunit.Services.AddBenchmarkPortal(_dataDirectory);
-        _bunit.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
+        _renderServices = new ServiceCollection()
+            .AddBenchmarkPortal(_dataDirectory)
+            .AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false)
+            .AddScoped<IJSRuntime, NoBrowserJSRuntime>()
+            .AddScoped<NavigationManager, BenchmarkNavigationManager>()
+            .BuildServiceProvider();
     }
 
     private async Task SeedAsync()
@@ -93,19 +96,12 @@ public class ManageDestinationsBenchmarks
     public async Task<int> ServiceFilteredPage() => (await _destinations.ListAsync(new DestinationListQuery(Filter: FilterText, Take: 25))).Items.Count;
 
     [Benchmark(Description = "Render: Manage Destinations, first page (component + data + diff)")]
-    public int RenderFirstPage()
+    public async Task<int> RenderFirstPage()
     {
-        var cut = _bunit.Render(builder =>
-        {
-            builder.OpenComponent<MudPopoverProvider>(0);
-            builder.CloseComponent();
-            builder.OpenComponent<ManageDestinations>(1);
-            builder.CloseComponent();
-        });
-        cut.WaitForState(() => cut.FindAll("tbody tr.mud-table-row").Count == 25, TimeSpan.FromSeconds(10));
-        var rows = cut.FindAll("tbody tr.mud-table-row").Count;
-        _bunit.DisposeComponentsAsync().GetAwaiter().GetResult();
-        return rows;
+        // A scope and a renderer per render, as a new circuit has.
+        await using var scope = _renderServices.CreateAsyncScope();
+        await using var renderer = new ComponentRenderer(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<ILoggerFactory>());
+        return await renderer.RenderUntilRowsAsync<ManageDestinations>(rows: 25, TimeSpan.FromSeconds(10));
     }
 
     private async Task<int> RawPageAsync(string? filter)
@@ -138,7 +134,7 @@ public class ManageDestinationsBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        await _bunit.DisposeAsync();
+        await _renderServices.DisposeAsync();
         await _raw.DisposeAsync();
         _scope.Dispose();
         await _services.DisposeAsync();

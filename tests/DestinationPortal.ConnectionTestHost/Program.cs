@@ -6,14 +6,12 @@ using System.Text.Json;
 using DestinationPortal.ConnectionTestHost;
 using DestinationPortal.Core;
 using DestinationPortal.Core.ConnectionTesting;
-using Microsoft.Extensions.Configuration;
+using DestinationPortal.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 var services = new ServiceCollection();
-// The same registration as the web app; the empty configuration means every option has its default.
-services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-services.AddLogging();
-services.AddPortalCore();
+// The same registration as the web app; no settings means every option has its default.
+services.AddPortalCoreForTests([]);
 services.AddSingleton<ICurrentUser>(new HostUser());
 await using var provider = services.BuildServiceProvider();
 await using var scope = provider.CreateAsyncScope();

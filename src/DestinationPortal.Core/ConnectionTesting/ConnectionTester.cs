@@ -21,7 +21,9 @@ public interface IConnectionTester
 
 /// <summary>
 /// Runs "Test Connection" against a PostgreSQL destination and streams one event per stage step. Scoped: it reads the
-/// acting user from <see cref="ICurrentUser"/> for the per-user concurrency cap.
+/// acting user from <see cref="ICurrentUser"/> for the per-user concurrency cap. The operator's policy
+/// (<see cref="ConnectionTestPolicy"/>) decides here whether a run starts at all; <see cref="ConnectionTestRun"/> does
+/// the wire work of a run that was admitted.
 /// </summary>
 public sealed class ConnectionTester(
     IOptions<ConnectionTestingOptions> options,
@@ -39,8 +41,7 @@ public sealed class ConnectionTester(
         ArgumentNullException.ThrowIfNull(request);
         var channel = Channel.CreateUnbounded<ConnectionTestEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var run = new ConnectionTestRun(request, options.Value, gate, currentUser.Name, resolver, timeProvider, logger, channel.Writer);
-        var execution = run.ExecuteAsync(stop.Token);
+        var execution = ExecuteAsync(request, currentUser.Name, new RunEvents(request.Id, timeProvider, channel.Writer), stop.Token);
         try
         {
             // The run always completes the channel, so this loop ends even when the caller's token fires.
@@ -54,5 +55,41 @@ public sealed class ConnectionTester(
             await stop.CancelAsync();
             await execution;
         }
+    }
+
+    private async Task ExecuteAsync(ConnectionTestRequest request, string user, RunEvents events, CancellationToken stop)
+    {
+        // Yield first so RunAsync's reader is in place and the caller's thread is not held by the first stage.
+        await Task.Yield();
+        events.Start();
+        var policy = new ConnectionTestPolicy(options.Value, gate);
+        Verdict verdict;
+        try
+        {
+            if (policy.Admit(user, out var lease) is { } refusal)
+            {
+                verdict = refusal;
+            }
+            else
+            {
+                // The slot is given back before the Result is announced, so whoever reads the Result can start the next run.
+                using (lease)
+                {
+                    var run = new ConnectionTestRun(request, policy.Network, policy.DeadlineMarginSeconds, resolver, events, timeProvider, logger);
+                    verdict = await run.ExecuteAsync(stop);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Connection test {RunId} failed unexpectedly in stage {Stage}", request.Id, events.Stage);
+            verdict = Verdict.Failure(events.Stage, ConnectionTestCategory.Configuration, "The test stopped because of an unexpected error; the portal's log has the details.", null);
+        }
+        catch (OperationCanceledException)
+        {
+            verdict = Verdict.Failure(events.Stage, ConnectionTestCategory.Cancelled, "The test was cancelled.", null);
+        }
+
+        ResultStage.Report(events, verdict, request, user, logger);
     }
 }

@@ -4,42 +4,6 @@ using static DestinationPortal.Core.ConnectionTesting.KerberosNativeMethods;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
-/// <summary>What went wrong in the portal's own Kerberos step, before the database server saw anything.</summary>
-internal enum KerberosProblem
-{
-    None,
-
-    /// <summary>No ticket in the cache and no client keytab (or an empty one).</summary>
-    NoCredentials,
-
-    /// <summary>The realm's KDC did not answer (refused, unreachable, its name does not resolve).</summary>
-    KdcUnreachable,
-
-    /// <summary>The portal host's krb5.conf does not say which realm or KDC to use.</summary>
-    RealmNotConfigured,
-
-    /// <summary>The KDC does not know the service principal asked for.</summary>
-    UnknownServicePrincipal,
-
-    /// <summary>The KDC refused the portal's own credentials (unknown client, wrong key, expired ticket or password).</summary>
-    ClientCredentialsRejected,
-
-    /// <summary>Any other Kerberos error; the message says which.</summary>
-    Other,
-
-    /// <summary>Linux without MIT's GSSAPI library: Npgsql's Kerberos cannot work either.</summary>
-    LibraryMissing,
-
-    /// <summary>Not Linux: the step was not taken, and Npgsql's own attempt reports what it can.</summary>
-    Unavailable,
-}
-
-/// <summary>The outcome of asking for a service ticket the way Npgsql will. <see cref="Message"/> is MIT's own text.</summary>
-internal sealed record ServiceTicketResult(KerberosProblem Problem, string? ClientPrincipal, int MinorStatus, string Message)
-{
-    public bool Succeeded => Problem == KerberosProblem.None;
-}
-
 /// <summary>
 /// The portal's side of Kerberos, done directly against MIT Kerberos so that failures have names. Npgsql reports every
 /// client-side Kerberos failure as "UnknownCredentials" or "GenericFailure"; MIT's status codes tell "no ticket" from
@@ -61,7 +25,6 @@ internal static class KerberosClient
     private const int PasswordExpired = -1765328361;
     private const int PreauthenticationFailed = -1765328360;    // the keytab's key is not the KDC's (re-keyed principal)
     private const int TicketExpired = -1765328352;
-    private const int KeytabEnd = -1765328202;                  // KRB5_KT_END: no (more) entries
 
     // GSS major status codes (RFC 2744).
     private const uint GssComplete = 0;
@@ -74,27 +37,6 @@ internal static class KerberosClient
     // GSS_C_NT_HOSTBASED_SERVICE (1.2.840.113554.1.2.1.4) and the Kerberos 5 mechanism (1.2.840.113554.1.2.2), DER bodies.
     private static readonly IntPtr s_hostBasedServiceName = AllocateOid([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x01, 0x04]);
     private static readonly IntPtr s_kerberosMechanism = AllocateOid([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02]);
-
-    /// <summary>
-    /// The principal the process would authenticate as: the default ticket cache's, else the client keytab's first entry
-    /// (the order MIT GSSAPI uses). Reads local files only; never contacts a KDC, so it is safe to call while rendering.
-    /// </summary>
-    public static KerberosIdentity ReadIdentity()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return new KerberosIdentity(null, "Windows Authentication needs MIT Kerberos on Linux; this portal runs on another operating system.");
-        }
-
-        try
-        {
-            return ReadIdentityFromLibrary();
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return new KerberosIdentity(null, "the Kerberos client library (libkrb5.so.3, Debian package libkrb5-3) is not installed on the portal host.");
-        }
-    }
 
     /// <summary>
     /// Takes the first step of a Kerberos context for <paramref name="servicePrincipalName"/> ("postgres/db.example.com")
@@ -118,108 +60,6 @@ internal static class KerberosClient
         {
             return new ServiceTicketResult(KerberosProblem.LibraryMissing, null, 0,
                 "The Kerberos GSSAPI library (libgssapi_krb5.so.2, Debian package libgssapi-krb5-2) is not installed on the portal host.");
-        }
-    }
-
-    private static KerberosIdentity ReadIdentityFromLibrary()
-    {
-        if (krb5_init_context(out var context) is var initError and not 0)
-        {
-            return new KerberosIdentity(null, $"Kerberos could not start on the portal host (error {initError}); check KRB5_CONFIG and /etc/krb5.conf.");
-        }
-
-        try
-        {
-            string cacheName = "the default ticket cache", cacheProblem;
-            if (krb5_cc_default(context, out var cache) is var cacheError and not 0)
-            {
-                cacheProblem = ErrorMessage(context, cacheError);
-            }
-            else
-            {
-                try
-                {
-                    if (krb5_cc_get_full_name(context, cache, out var fullName) == 0)
-                    {
-                        cacheName = Marshal.PtrToStringUTF8(fullName) ?? cacheName;
-                        krb5_free_string(context, fullName);
-                    }
-
-                    if (krb5_cc_get_principal(context, cache, out var principal) is var principalError and not 0)
-                    {
-                        cacheProblem = ErrorMessage(context, principalError);
-                    }
-                    else
-                    {
-                        return new KerberosIdentity(Unparse(context, principal), $"ticket cache {cacheName}");
-                    }
-                }
-                finally
-                {
-                    _ = krb5_cc_close(context, cache);
-                }
-            }
-
-            var (keytabPrincipal, keytabName, keytabProblem) = ReadClientKeytab(context);
-            return keytabPrincipal is not null
-                ? new KerberosIdentity(keytabPrincipal, $"client keytab {keytabName}")
-                : new KerberosIdentity(null, $"no ticket in {cacheName} ({cacheProblem}) and no client keytab at {keytabName} ({keytabProblem})");
-        }
-        finally
-        {
-            krb5_free_context(context);
-        }
-    }
-
-    private static (string? Principal, string Name, string? Problem) ReadClientKeytab(IntPtr context)
-    {
-        if (krb5_kt_client_default(context, out var keytab) is var keytabError and not 0)
-        {
-            return (null, "the default client keytab", ErrorMessage(context, keytabError));
-        }
-
-        // A krb5_keytab_entry is { krb5_magic; krb5_principal; krb5_timestamp; krb5_kvno; krb5_keyblock }: the principal
-        // pointer follows a 32-bit field and is pointer-aligned, so it sits at offset IntPtr.Size. 256 bytes is more than
-        // the struct on any ABI.
-        var entry = Marshal.AllocHGlobal(256);
-        var nameBuffer = Marshal.AllocHGlobal(1024);
-        try
-        {
-            var name = krb5_kt_get_name(context, keytab, nameBuffer, 1024) == 0
-                ? Marshal.PtrToStringUTF8(nameBuffer) ?? "the default client keytab"
-                : "the default client keytab";
-            if (krb5_kt_start_seq_get(context, keytab, out var cursor) is var startError and not 0)
-            {
-                return (null, name, ErrorMessage(context, startError));
-            }
-
-            try
-            {
-                Marshal.Copy(new byte[256], 0, entry, 256);
-                if (krb5_kt_next_entry(context, keytab, entry, ref cursor) is var nextError and not 0)
-                {
-                    return (null, name, nextError == KeytabEnd ? "it is empty" : ErrorMessage(context, nextError));
-                }
-
-                try
-                {
-                    return (UnparseBorrowed(context, Marshal.ReadIntPtr(entry, IntPtr.Size)), name, null);
-                }
-                finally
-                {
-                    _ = krb5_free_keytab_entry_contents(context, entry);
-                }
-            }
-            finally
-            {
-                _ = krb5_kt_end_seq_get(context, keytab, ref cursor);
-            }
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(nameBuffer);
-            Marshal.FreeHGlobal(entry);
-            _ = krb5_kt_close(context, keytab);
         }
     }
 
@@ -337,48 +177,6 @@ internal static class KerberosClient
     }
 
     private static bool IsError(uint major) => (major & 0xffff0000) != 0;
-
-    private static string Unparse(IntPtr context, IntPtr principal)
-    {
-        try
-        {
-            return UnparseBorrowed(context, principal);
-        }
-        finally
-        {
-            krb5_free_principal(context, principal);
-        }
-    }
-
-    private static string UnparseBorrowed(IntPtr context, IntPtr principal)
-    {
-        if (krb5_unparse_name(context, principal, out var name) != 0)
-        {
-            return "(a principal that could not be displayed)";
-        }
-
-        try
-        {
-            return Marshal.PtrToStringUTF8(name) ?? "";
-        }
-        finally
-        {
-            krb5_free_unparsed_name(context, name);
-        }
-    }
-
-    private static string ErrorMessage(IntPtr context, int code)
-    {
-        var message = krb5_get_error_message(context, code);
-        try
-        {
-            return Marshal.PtrToStringUTF8(message) ?? $"Kerberos error {code}";
-        }
-        finally
-        {
-            krb5_free_error_message(context, message);
-        }
-    }
 
     /// <summary>A gss_OID_desc { OM_uint32 length; void *elements; } that lives as long as the process.</summary>
     private static IntPtr AllocateOid(byte[] der)

@@ -25,5 +25,5 @@ public interface IKerberosIdentityReader
 
 internal sealed class KerberosIdentityReader : IKerberosIdentityReader
 {
-    public KerberosIdentity Read() => KerberosClient.ReadIdentity();
+    public KerberosIdentity Read() => KerberosCredentials.ReadIdentity();
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace DestinationPortal.EndToEndTests.Infrastructure;
 
@@ -23,7 +22,7 @@ public sealed class PortalApp : IAsyncDisposable
         _publishDirectory = publishDirectory;
         _environment = environment;
         DataDirectory = dataDirectory;
-        Port = FreeLoopbackPort();
+        Port = FreePort.Next();
         BaseUrl = new Uri($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
     }
 
@@ -136,10 +135,4 @@ public sealed class PortalApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

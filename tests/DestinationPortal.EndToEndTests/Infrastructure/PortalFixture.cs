@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using DestinationPortal.IntegrationTests.Hosting;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using Microsoft.Playwright;
 
 namespace DestinationPortal.EndToEndTests.Infrastructure;

@@ -1,4 +1,3 @@
-using DestinationPortal.IntegrationTests.Hosting;
 using Microsoft.Playwright;
 
 namespace DestinationPortal.EndToEndTests.Infrastructure;

@@ -1,5 +1,4 @@
 using DestinationPortal.EndToEndTests.Infrastructure;
-using DestinationPortal.IntegrationTests.ConnectionTesting;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using DestinationPortal.EndToEndTests.Infrastructure;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using Microsoft.Playwright;
 using Npgsql;
 using static Microsoft.Playwright.Assertions;

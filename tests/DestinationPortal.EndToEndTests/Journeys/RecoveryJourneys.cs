@@ -1,6 +1,4 @@
 using DestinationPortal.EndToEndTests.Infrastructure;
-using DestinationPortal.IntegrationTests.ConnectionTesting;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

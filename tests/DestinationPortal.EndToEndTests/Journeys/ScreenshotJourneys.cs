@@ -1,5 +1,4 @@
 using DestinationPortal.EndToEndTests.Infrastructure;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using static Microsoft.Playwright.Assertions;
 
 namespace DestinationPortal.EndToEndTests.Journeys;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using DestinationPortal.EndToEndTests.Infrastructure;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using Microsoft.Playwright;
 using Npgsql;
 using static Microsoft.Playwright.Assertions;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.IntegrationTests.Api;
 using DestinationPortal.IntegrationTests.Hosting;
@@ -23,7 +22,7 @@ public sealed class CrossOriginTests : IAsyncLifetime
         _browser = await _app.SignedInClientAsync();
         _script = await _app.ApiClientAsync(PortalApp.AdminName, PortalApp.AdminPassword);
         // A closed loopback port: a test that does run ends quickly, and either way it is audited.
-        _id = (await _script.CreateAsync(ApiHelpers.Body(ApiHelpers.UniqueName("origin"), "127.0.0.1", ClosedLoopbackPort()))).Id;
+        _id = (await _script.CreateAsync(ApiHelpers.Body(ApiHelpers.UniqueName("origin"), "127.0.0.1", FreePort.Next()))).Id;
     }
 
     public async Task DisposeAsync()
@@ -146,10 +145,4 @@ public sealed class CrossOriginTests : IAsyncLifetime
     private async Task<int> DestinationCountAsync() =>
         (await (await _script.GetAsync("/api/destinations?take=500")).ReadAsync<Web.Api.DestinationListResponse>()).TotalCount;
 
-    private static int ClosedLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.ConnectionTesting;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using DestinationPortal.Web.Api;
 
 namespace DestinationPortal.IntegrationTests.Api;

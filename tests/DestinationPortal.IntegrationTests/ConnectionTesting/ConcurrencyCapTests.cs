@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DestinationPortal.Core.ConnectionTesting;
 using static DestinationPortal.IntegrationTests.ConnectionTesting.TesterHarness;
 
@@ -80,7 +78,7 @@ public sealed class ConcurrencyCapTests
     {
         var gate = new ConnectionTestGate();
         var options = new ConnectionTestingOptions { MaxConcurrentTests = 1, MaxConcurrentTestsPerUser = 1 };
-        var destination = Destination(ClosedPort(), "loader");
+        var destination = Destination(FreePort.Next(), "loader");
 
         foreach (var user in new[] { "alice", "bob", "alice" })
         {
@@ -93,12 +91,6 @@ public sealed class ConcurrencyCapTests
         }
     }
 
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static async Task<ConnectionTestEvent> ReadUntilAsync(IAsyncEnumerator<ConnectionTestEvent> events, Func<ConnectionTestEvent, bool> condition)
     {

@@ -1,6 +1,5 @@
 using DestinationPortal.Core;
 using DestinationPortal.Core.ConnectionTesting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -58,12 +57,9 @@ public sealed class ConnectionTestingRegistrationTests
     private static ServiceProvider BuildProvider(Dictionary<string, string?> settings)
     {
         settings["Portal:DataDirectory"] = Path.Combine(Path.GetTempPath(), "destination-portal-registration-test");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
+            .AddPortalCoreForTests(settings)
             .AddScoped<ICurrentUser>(_ => new FakeCurrentUser("alice"));
-        services.AddPortalCore();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 }

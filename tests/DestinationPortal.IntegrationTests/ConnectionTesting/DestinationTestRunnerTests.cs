@@ -2,7 +2,6 @@ using System.Globalization;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.IntegrationTests.Hosting;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using static DestinationPortal.IntegrationTests.ConnectionTesting.TesterHarness;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;
@@ -13,14 +12,7 @@ public sealed class NetworkAndSafetyTests(PostgreSqlServers servers)
     [Fact]
     public async Task RunAsync_NothingListening_FailsTcpNamingPort()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        var events = await RunAsync(Destination(port, TestRoles.Scram), TestRoles.ScramPassword);
+        var events = await RunAsync(Destination(FreePort.Next(), TestRoles.Scram), TestRoles.ScramPassword);
 
         AssertFailed(events, ConnectionTestStage.TcpConnection, ConnectionTestCategory.Network, nameof(DestinationInput.Port));
         Assert.Contains("Connection refused", Outcome(events).Explanation, StringComparison.Ordinal);

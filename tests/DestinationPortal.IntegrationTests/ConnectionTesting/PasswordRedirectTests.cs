@@ -279,7 +279,7 @@ public sealed class PasswordRedirectTests(ApiPortal portal) : IClassFixture<ApiP
     {
         // The impostor at the saved address has a certificate for 127.0.0.1 from its own CA; the destination was saved
         // trusting another CA. A body that swaps in the impostor's CA would make Verify Full succeed against it.
-        var certificates = PostgreSql.TestCertificates.Create();
+        var certificates = DestinationPortal.TestSupport.TestCertificates.Create();
         using var impostorCertificate = X509Certificate2.CreateFromPem(certificates.Server.CertificatePem, certificates.Server.KeyPem);
         await using var capture = new PasswordCaptureServer(impostorCertificate);
         var body = AtCapture(SavedElsewhere(ApiHelpers.UniqueName("ca")), capture);

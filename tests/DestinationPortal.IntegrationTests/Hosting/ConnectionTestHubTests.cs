@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace DestinationPortal.IntegrationTests.Hosting;
 
@@ -21,7 +20,7 @@ public sealed class PublishedAppSmokeTests : IDisposable
         var publish = await RunAsync("dotnet", ["publish", Path.Combine(RepositoryPaths.Root, "src", "DestinationPortal.Web"), "-c", "Release", "-o", publishDirectory], TimeSpan.FromMinutes(5));
         Assert.True(publish.ExitCode == 0, "dotnet publish failed:\n" + publish.Output);
 
-        var port = FreeLoopbackPort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(publishDirectory, "DestinationPortal.Web.dll")])
         {
             WorkingDirectory = publishDirectory,
@@ -113,12 +112,6 @@ public sealed class PublishedAppSmokeTests : IDisposable
         return null;
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, TimeSpan timeout)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using DestinationPortal.IntegrationTests.PostgreSql;
 
 namespace DestinationPortal.IntegrationTests.Kerberos;
 
@@ -101,12 +100,12 @@ public sealed class KerberosRealm : IAsyncDisposable
 
     private async Task CreateAsync()
     {
-        KdcPort = LocalCluster.FreeLoopbackPort();
+        KdcPort = FreePort.Next();
         var port = KdcPort.ToString(CultureInfo.InvariantCulture);
         // TCP only (udp_preference_limit = 1) and no DNS (canonicalisation, reverse lookups, realm/KDC discovery):
         // everything the client does stays on 127.0.0.1 and in these files.
         await File.WriteAllTextAsync(ConfigFile, ClientConfiguration(port));
-        await File.WriteAllTextAsync(UnreachableKdcConfigFile, ClientConfiguration(LocalCluster.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture)));
+        await File.WriteAllTextAsync(UnreachableKdcConfigFile, ClientConfiguration(FreePort.Next().ToString(CultureInfo.InvariantCulture)));
         await File.WriteAllTextAsync(_environment["KRB5_KDC_PROFILE"], $$"""
             [kdcdefaults]
               kdc_listen = 127.0.0.1:{{port}}

@@ -1,4 +1,3 @@
-using DestinationPortal.IntegrationTests.PostgreSql;
 
 namespace DestinationPortal.IntegrationTests.Kerberos;
 

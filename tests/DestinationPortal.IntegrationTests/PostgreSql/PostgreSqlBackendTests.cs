@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using DestinationPortal.IntegrationTests.ConnectionTesting;
 
 namespace DestinationPortal.IntegrationTests.PostgreSql;
 
@@ -34,9 +31,7 @@ public sealed class PostgreSqlBackendTests : IDisposable
 
     private static string ClosedPortEndpoint()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return "tcp://127.0.0.1:" + ((IPEndPoint)probe.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        return "tcp://127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture);
     }
 
     private static string Endpoint(FakeServer server) => "tcp://127.0.0.1:" + server.Port.ToString(CultureInfo.InvariantCulture);

@@ -2,7 +2,7 @@ using DestinationPortal.Core;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Persistence;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
+using DestinationPortal.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DestinationPortal.Tests.Infrastructure;
@@ -29,12 +29,7 @@ public sealed class TestPortal : IDisposable
     /// <summary>Registers the portal's Core services exactly as the web app does, pointed at this data directory.</summary>
     public void AddPortalServices(IServiceCollection services)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Portal:DataDirectory"] = DataDirectory })
-            .Build();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddPortalCore();
+        services.AddPortalCoreForTests([new("Portal:DataDirectory", DataDirectory)]);
         services.AddSingleton<ICurrentUser>(User);
     }
 

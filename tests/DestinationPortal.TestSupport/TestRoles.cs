@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace DestinationPortal.IntegrationTests.PostgreSql;
+namespace DestinationPortal.TestSupport;
 
 /// <summary>The roles every test cluster has, and what its pg_hba.conf does with them.</summary>
 public static class TestRoles

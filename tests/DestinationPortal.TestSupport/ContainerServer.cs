@@ -3,7 +3,7 @@ using DotNet.Testcontainers.Builders;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
-namespace DestinationPortal.IntegrationTests.PostgreSql;
+namespace DestinationPortal.TestSupport;
 
 /// <summary>
 /// One PostgreSQL server in a container, set up like a <see cref="LocalCluster"/>: the same roles, pg_hba rules,

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace DestinationPortal.IntegrationTests.PostgreSql;
+namespace DestinationPortal.TestSupport;
 
 /// <summary>A certificate and its private key, both PEM, as PostgreSQL's ssl_cert_file and ssl_key_file want them.</summary>
 public sealed record PemCertificate(string CertificatePem, string KeyPem);

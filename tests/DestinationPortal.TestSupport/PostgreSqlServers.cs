@@ -1,4 +1,6 @@
-namespace DestinationPortal.IntegrationTests.PostgreSql;
+using Xunit;
+
+namespace DestinationPortal.TestSupport;
 
 /// <summary>
 /// Real PostgreSQL servers for the connection tests, started once per test collection: one with TLS, one without, one
@@ -73,10 +75,4 @@ public sealed class PostgreSqlServers : IAsyncLifetime
         _servers.Add(server);
         return server;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgreSqlTestGroup : ICollectionFixture<PostgreSqlServers>
-{
-    public const string Name = "PostgreSQL servers";
 }

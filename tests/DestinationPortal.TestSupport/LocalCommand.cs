@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace DestinationPortal.IntegrationTests.PostgreSql;
+namespace DestinationPortal.TestSupport;
 
 /// <summary>Runs the PostgreSQL server binaries, as the postgres account when the tests run as root (initdb refuses root).</summary>
-internal static class LocalCommand
+public static class LocalCommand
 {
     public static bool RunningAsRoot { get; } = Environment.UserName == "root";
 

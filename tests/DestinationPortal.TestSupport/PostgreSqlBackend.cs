@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace DestinationPortal.IntegrationTests.PostgreSql;
+namespace DestinationPortal.TestSupport;
 
 public enum PostgreSqlSource
 {
@@ -94,7 +94,7 @@ public sealed record PostgreSqlBackend(PostgreSqlSource Source, string? BinDirec
 }
 
 /// <summary>Finds the Docker engine the way the docker CLI does (DOCKER_HOST, else the usual sockets) and asks it for /_ping.</summary>
-internal static class DockerProbe
+public static class DockerProbe
 {
     public static async Task<(Uri? Endpoint, string? Problem)> FindAsync(Func<string, string?> environment, TimeSpan timeout)
     {

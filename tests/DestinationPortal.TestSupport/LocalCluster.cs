@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
-namespace DestinationPortal.IntegrationTests.PostgreSql;
+namespace DestinationPortal.TestSupport;
 
 /// <summary>One running PostgreSQL server on a free loopback port, made from a copy of an initdb template.</summary>
 public sealed class LocalCluster : IPostgreSqlServer
@@ -55,7 +53,7 @@ public sealed class LocalCluster : IPostgreSqlServer
             // The server refuses a data directory others can read.
             File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        var cluster = new LocalCluster(name, binDirectory, dataDirectory, FreeLoopbackPort());
+        var cluster = new LocalCluster(name, binDirectory, dataDirectory, FreePort.Next());
         var settings = new List<string>
         {
             $"port = {cluster.Port.ToString(CultureInfo.InvariantCulture)}",
@@ -137,12 +135,6 @@ public sealed class LocalCluster : IPostgreSqlServer
     public Task StopAsync() =>
         LocalCommand.RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-w", "-m", "immediate", "-D", _dataDirectory], TimeSpan.FromSeconds(30));
 
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static void CopyDirectory(string source, string destination)
     {

@@ -1,6 +1,6 @@
-namespace DestinationPortal.IntegrationTests.Hosting;
+namespace DestinationPortal.TestSupport;
 
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     /// <summary>The folder holding DestinationPortal.sln, found by walking up from the test binaries.</summary>
     public static string Root { get; } = FindRoot();

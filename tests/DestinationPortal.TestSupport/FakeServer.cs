@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace DestinationPortal.IntegrationTests.ConnectionTesting;
+namespace DestinationPortal.TestSupport;
 
 /// <summary>
 /// A loopback listener that misbehaves on purpose: never answers, stalls the TLS handshake, or greets like another
 /// service. Accepted sockets are held open until disposal so the tester, not the peer, decides when to give up.
 /// </summary>
-internal sealed class FakeServer : IAsyncDisposable
+public sealed class FakeServer : IAsyncDisposable
 {
     public const string SshBanner = "SSH-2.0-OpenSSH_9.0\r\n";
 

@@ -1,4 +1,4 @@
-namespace DestinationPortal.IntegrationTests.PostgreSql;
+namespace DestinationPortal.TestSupport;
 
 /// <summary>
 /// A running test server, reached at 127.0.0.1:<see cref="Port"/>, whichever way it was started (a local cluster or a

@@ -1,0 +1,33 @@
+namespace DestinationPortal.Core.ConnectionTesting;
+
+/// <summary>
+/// The operator's rules for Test Connection (<see cref="ConnectionTestingOptions"/>): whether tests run at all, how many
+/// at once, and which networks and ports they may reach. Applied by <see cref="ConnectionTester"/> before a run starts,
+/// and to the resolved addresses before any socket opens; the stages that do the wire work never see the options.
+/// </summary>
+internal sealed class ConnectionTestPolicy(ConnectionTestingOptions options, ConnectionTestGate gate)
+{
+    public NetworkPolicy Network { get; } = new(options);
+
+    /// <summary>Added to the destination's own timeout to form the hard deadline of the whole run.</summary>
+    public int DeadlineMarginSeconds => options.DeadlineMarginSeconds;
+
+    /// <summary>
+    /// Null when the run may start, with the <paramref name="lease"/> on a concurrency slot to hold until it ends; else
+    /// the verdict that refuses it, with no lease.
+    /// </summary>
+    public Verdict? Admit(string user, out IDisposable? lease)
+    {
+        lease = null;
+        if (options.Mode != ConnectionTestingMode.Enabled)
+        {
+            return Verdict.Failure(null, ConnectionTestCategory.RefusedByPolicy, "Test Connection is disabled on this portal (ConnectionTesting:Mode).", null);
+        }
+
+        lease = gate.TryEnter(user, options.MaxConcurrentTests, options.MaxConcurrentTestsPerUser);
+        return lease is null
+            ? Verdict.Failure(null, ConnectionTestCategory.Busy,
+                $"Too many connection tests are running (at most {options.MaxConcurrentTestsPerUser} per user and {options.MaxConcurrentTests} in total). Try again when one has finished.", null)
+            : null;
+    }
+}

@@ -1,0 +1,23 @@
+using DestinationPortal.Core.Destinations;
+
+namespace DestinationPortal.Core.ConnectionTesting;
+
+/// <summary>
+/// What a run concluded: the stage that decided it, the category, the explanation and the field to fix. A stage returns
+/// one when the run ends there; the Result stage turns it into the <see cref="ConnectionTestOutcome"/>.
+/// </summary>
+internal sealed record Verdict(bool Succeeded, ConnectionTestStage? Stage, ConnectionTestCategory? Category, string Explanation, DestinationField? Field, string? SqlState)
+{
+    public static Verdict Failure(ConnectionTestStage? stage, ConnectionTestCategory category, string explanation, DestinationField? field) =>
+        new(false, stage, category, explanation, field, null);
+
+    public static string StageName(ConnectionTestStage stage) => stage switch
+    {
+        ConnectionTestStage.NameResolution => "name resolution",
+        ConnectionTestStage.TcpConnection => "TCP connection",
+        ConnectionTestStage.Tls => "TLS",
+        ConnectionTestStage.Authentication => "authentication",
+        ConnectionTestStage.Database => "database",
+        _ => "result",
+    };
+}
