@@ -1,6 +1,5 @@
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
-using DestinationPortal.IntegrationTests.PostgreSql;
 using static DestinationPortal.IntegrationTests.ConnectionTesting.TesterHarness;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;
