@@ -73,4 +73,7 @@ public static class AuditOutcomes
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
     public const string Denied = "Denied";
+
+    /// <summary>A test run whose caller stopped listening before its result (a closed tab, a dropped client).</summary>
+    public const string Abandoned = "Abandoned";
 }

@@ -9,7 +9,9 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// Test Connection as the portal offers it: tests what a form holds (saved or not, never saving), decides which
 /// password may be sent, lets other watchers of the destination see the run live, and records its outcome.
 /// The screens and the hub both call this; <see cref="IConnectionTester"/> does the network work. Every entry point
-/// checks the caller's role first and every run is audited.
+/// checks the caller's role first and every run is audited. A run is recorded (history and audit) before its Result is
+/// announced to watchers, and never waits for them; <c>origin</c> names who asks (a page, a hub connection) so that
+/// watchers with the same origin are not sent the run's events back.
 /// </summary>
 public sealed class DestinationTestRunner(
     DestinationService destinations,
@@ -24,7 +26,8 @@ public sealed class DestinationTestRunner(
 {
     /// <summary>Tests a stored destination exactly as saved, with its stored password.</summary>
     /// <exception cref="PortalAccessDeniedException">The caller's role does not allow testing (audited).</exception>
-    public async IAsyncEnumerable<ConnectionTestEvent> TestSavedAsync(Guid destinationId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ConnectionTestEvent> TestSavedAsync(
+        Guid destinationId, string? origin = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
         var saved = await destinations.GetForTestAsync(destinationId, cancellationToken);
@@ -40,7 +43,7 @@ public sealed class DestinationTestRunner(
             yield break;
         }
 
-        await foreach (var item in RunAsync(saved.Input, definition, saved, cancellationToken))
+        await foreach (var item in RunAsync(saved.Input, definition, saved, origin, cancellationToken))
         {
             yield return item;
         }
@@ -52,7 +55,8 @@ public sealed class DestinationTestRunner(
     /// goes to a host someone just typed, nor over weaker TLS or with another CA certificate.
     /// </summary>
     /// <exception cref="PortalAccessDeniedException">The caller's role does not allow testing (audited).</exception>
-    public async IAsyncEnumerable<ConnectionTestEvent> TestAsync(Guid? destinationId, DestinationInput input, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ConnectionTestEvent> TestAsync(
+        Guid? destinationId, DestinationInput input, string? origin = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
         if (validator.TryCreateDefinition(input, out var errors) is not { } definition)
@@ -63,14 +67,14 @@ public sealed class DestinationTestRunner(
 
         // One read gives the saved values and the stored password, which stays encrypted unless it may be sent.
         var saved = destinationId is { } id ? await destinations.GetForTestAsync(id, cancellationToken) : null;
-        await foreach (var item in RunAsync(input, definition, saved, cancellationToken))
+        await foreach (var item in RunAsync(input, definition, saved, origin, cancellationToken))
         {
             yield return item;
         }
     }
 
     private async IAsyncEnumerable<ConnectionTestEvent> RunAsync(
-        DestinationInput input, DestinationDefinition definition, DestinationForTest? saved, [EnumeratorCancellation] CancellationToken cancellationToken)
+        DestinationInput input, DestinationDefinition definition, DestinationForTest? saved, string? origin, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var runId = Guid.CreateVersion7();
         var startedAt = clock.GetUtcNow().UtcDateTime;
@@ -84,14 +88,22 @@ public sealed class DestinationTestRunner(
         }
 
         var events = new List<ConnectionTestEvent>();
+        var recorded = false;
         try
         {
             await foreach (var item in tester.RunAsync(new ConnectionTestRequest(runId, definition, password), cancellationToken))
             {
                 events.Add(item);
+                if (item.Outcome is { } outcome)
+                {
+                    // Persist, then announce: a watcher (or this caller) that reads history on the Result finds this run.
+                    recorded = true;
+                    await RecordAsync(input, definition, saved, runId, startedAt, target, outcome, events);
+                }
+
                 if (saved is not null)
                 {
-                    await broadcaster.PublishAsync(new LiveTestEvent(saved.Id, currentUser.Name, item));
+                    broadcaster.Publish(new LiveTestEvent(saved.Id, currentUser.Name, item, origin));
                 }
 
                 yield return item;
@@ -100,35 +112,45 @@ public sealed class DestinationTestRunner(
         finally
         {
             // In finally so a run is audited even when the caller stops listening half-way (a closed tab, a dropped hub client).
-            var result = events.LastOrDefault()?.Outcome;
-            await AuditRunAsync(
-                saved?.Id,
-                definition.Name,
-                target,
-                result is null ? "Abandoned" : result.Succeeded ? AuditOutcomes.Succeeded : $"Failed: {result.ProblemStage?.ToString() ?? "Result"} ({result.Category})",
-                saved is null ? "unsaved destination" : null);
+            if (!recorded)
+            {
+                await AuditRunAsync(saved?.Id, definition.Name, target, AuditOutcomes.Abandoned, saved is null ? "unsaved destination" : null);
+            }
+        }
+    }
+
+    private async Task RecordAsync(
+        DestinationInput input, DestinationDefinition definition, DestinationForTest? saved, Guid runId, DateTime startedAt, string target,
+        ConnectionTestOutcome outcome, List<ConnectionTestEvent> events)
+    {
+        await AuditRunAsync(
+            saved?.Id,
+            definition.Name,
+            target,
+            outcome.Succeeded ? AuditOutcomes.Succeeded : $"Failed: {outcome.ProblemStage?.ToString() ?? "Result"} ({outcome.Category})",
+            saved is null ? "unsaved destination" : null);
+        if (saved is null)
+        {
+            return;
         }
 
-        if (saved is not null && events.LastOrDefault()?.Outcome is { } outcome)
+        await history.RecordAsync(new ConnectionTestRunRecord
         {
-            await history.RecordAsync(new ConnectionTestRunRecord
-            {
-                Id = runId,
-                DestinationId = saved.Id,
-                StartedAtUtc = startedAt,
-                StartedBy = currentUser.Name,
-                Target = target,
-                // A typed or cleared password is an unsaved change too: the stored destination was not what ran.
-                TestedUnsavedChanges = definition != saved.Definition || input.Password.Length > 0 || input.ClearPassword,
-                Succeeded = outcome.Succeeded,
-                ProblemStage = outcome.ProblemStage,
-                Category = outcome.Category,
-                Explanation = outcome.Explanation,
-                SqlState = outcome.SqlState,
-                TotalMilliseconds = outcome.TotalMilliseconds,
-                ReportText = events.ToReportText(),
-            }, CancellationToken.None);
-        }
+            Id = runId,
+            DestinationId = saved.Id,
+            StartedAtUtc = startedAt,
+            StartedBy = currentUser.Name,
+            Target = target,
+            // A typed or cleared password is an unsaved change too: the stored destination was not what ran.
+            TestedUnsavedChanges = definition != saved.Definition || input.Password.Length > 0 || input.ClearPassword,
+            Succeeded = outcome.Succeeded,
+            ProblemStage = outcome.ProblemStage,
+            Category = outcome.Category,
+            Explanation = outcome.Explanation,
+            SqlState = outcome.SqlState,
+            TotalMilliseconds = outcome.TotalMilliseconds,
+            ReportText = events.ToReportText(),
+        }, CancellationToken.None);
     }
 
     private static (string? Password, string? Refusal) ChoosePassword(DestinationInput input, DestinationDefinition tested, DestinationForTest? saved)

@@ -49,12 +49,12 @@ internal static class ConnectionTestEndpoints
 
         if (request is null)
         {
-            return await ReportAsync(runner.TestSavedAsync(id, cancellationToken), cancellationToken);
+            return await ReportAsync(runner.TestSavedAsync(id, cancellationToken: cancellationToken), cancellationToken);
         }
 
         var input = request.ToInput();
         var errors = validator.Validate(input);
-        return errors.Count > 0 ? ApiProblems.Invalid(errors) : await ReportAsync(runner.TestAsync(id, input, cancellationToken), cancellationToken);
+        return errors.Count > 0 ? ApiProblems.Invalid(errors) : await ReportAsync(runner.TestAsync(id, input, cancellationToken: cancellationToken), cancellationToken);
     }
 
     private static async Task<IResult> TestUnsavedAsync(
@@ -63,7 +63,7 @@ internal static class ConnectionTestEndpoints
         await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
         var input = request.ToInput();
         var errors = validator.Validate(input);
-        return errors.Count > 0 ? ApiProblems.Invalid(errors) : await ReportAsync(runner.TestAsync(null, input, cancellationToken), cancellationToken);
+        return errors.Count > 0 ? ApiProblems.Invalid(errors) : await ReportAsync(runner.TestAsync(null, input, cancellationToken: cancellationToken), cancellationToken);
     }
 
     private static async Task<IResult> ReportAsync(IAsyncEnumerable<ConnectionTestEvent> run, CancellationToken cancellationToken)

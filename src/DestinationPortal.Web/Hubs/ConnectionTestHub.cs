@@ -38,7 +38,7 @@ public sealed class ConnectionTestHub(
     public async IAsyncEnumerable<ConnectionTestEvent> TestDestination(Guid destinationId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await SetCallerAsync();
-        IAsyncEnumerator<ConnectionTestEvent> events = runner.TestSavedAsync(destinationId, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        IAsyncEnumerator<ConnectionTestEvent> events = runner.TestSavedAsync(destinationId, Context.ConnectionId, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
             // The role check runs at the first step; a denial reaches the client as a HubException with its reason.
@@ -87,15 +87,22 @@ public sealed class ConnectionTestHub(
     }
 }
 
-/// <summary>Forwards every live test event (from the screens or the hub) to the SignalR group watching that destination.</summary>
+/// <summary>
+/// Forwards every live test event (from the screens or the hub) to the SignalR group watching that destination. The
+/// broadcaster calls this from the subscription's own loop, so a slow group send never holds up a run.
+/// </summary>
 internal sealed class ConnectionTestHubForwarder(ConnectionTestBroadcaster broadcaster, IHubContext<ConnectionTestHub, IConnectionTestClient> hub) : IHostedService
 {
     private IDisposable? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // A run started through this hub has the connection's id as its origin: that connection has it from its stream.
         _subscription = broadcaster.SubscribeAll(live =>
-            hub.Clients.Group(ConnectionTestHub.GroupName(live.DestinationId)).TestEvent(live.DestinationId, live.StartedBy, live.Event));
+            (live.Origin is { } origin
+                ? hub.Clients.GroupExcept(ConnectionTestHub.GroupName(live.DestinationId), [origin])
+                : hub.Clients.Group(ConnectionTestHub.GroupName(live.DestinationId)))
+            .TestEvent(live.DestinationId, live.StartedBy, live.Event));
         return Task.CompletedTask;
     }
 

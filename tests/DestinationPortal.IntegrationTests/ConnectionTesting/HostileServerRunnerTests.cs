@@ -36,7 +36,7 @@ public sealed class HostileServerRunnerTests : IAsyncLifetime
         var events = await _app.WithScopeAsync(async services =>
         {
             var events = new List<ConnectionTestEvent>();
-            await foreach (var item in services.GetRequiredService<DestinationTestRunner>().TestSavedAsync(id, caller.Token))
+            await foreach (var item in services.GetRequiredService<DestinationTestRunner>().TestSavedAsync(id, cancellationToken: caller.Token))
             {
                 events.Add(item);
                 if (item is { Stage: ConnectionTestStage.Authentication, Status: ConnectionTestStatus.Running } && item.Message.StartsWith("The server asks for", StringComparison.Ordinal))

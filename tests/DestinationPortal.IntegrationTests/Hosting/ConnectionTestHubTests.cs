@@ -34,11 +34,11 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
         .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
         .Build();
 
-    private Task<Guid> SeedAsync() => _app.WithScopeAsync(async services =>
+    private Task<Guid> SeedAsync(string name = "tls-server") => _app.WithScopeAsync(async services =>
     {
         var result = await services.GetRequiredService<DestinationService>().CreateAsync(new DestinationInput
         {
-            Name = "tls-server",
+            Name = name,
             ServerName = "127.0.0.1",
             Port = servers.Tls.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             TlsMode = TlsMode.Require,
@@ -106,6 +106,69 @@ public sealed class ConnectionTestHubTests(PostgreSqlServers servers) : IAsyncLi
         }
 
         Assert.Equal(streamed.Select(e => (e.RunId, e.Stage, e.Status, e.Message)), watched.Select(e => (e.RunId, e.Stage, e.Status, e.Message)));
+    }
+
+    [Fact]
+    public async Task UnwatchDestination_StopsThatDestinationsEvents()
+    {
+        var unwatched = await SeedAsync("unwatched");
+        var watched = await SeedAsync("watched");
+        await using var watcher = await ConnectAsync();
+        var seen = Channel.CreateUnbounded<(Guid DestinationId, ConnectionTestEvent Event)>();
+        watcher.On<Guid, string, ConnectionTestEvent>("TestEvent", (destinationId, _, item) => seen.Writer.TryWrite((destinationId, item)));
+        await watcher.StartAsync();
+        await watcher.InvokeAsync("WatchDestination", unwatched);
+        await watcher.InvokeAsync("WatchDestination", watched);
+        await watcher.InvokeAsync("UnwatchDestination", unwatched);
+        await using var tester = await ConnectAsync();
+        await tester.StartAsync();
+
+        await StreamRunAsync(tester, unwatched);
+        var later = await StreamRunAsync(tester, watched);
+
+        // A connection gets its events in the order they were sent: the first ones must be the later run's.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        foreach (var expected in later)
+        {
+            var (destinationId, item) = await seen.Reader.ReadAsync(timeout.Token);
+            Assert.Equal((watched, expected.RunId, expected.Stage, expected.Status), (destinationId, item.RunId, item.Stage, item.Status));
+        }
+    }
+
+    [Fact]
+    public async Task TestDestination_CallerAlsoWatching_IsNotSentItsOwnRunAgain()
+    {
+        var id = await SeedAsync();
+        await using var caller = await ConnectAsync();
+        var seen = Channel.CreateUnbounded<(string StartedBy, ConnectionTestEvent Event)>();
+        caller.On<Guid, string, ConnectionTestEvent>("TestEvent", (_, startedBy, item) => seen.Writer.TryWrite((startedBy, item)));
+        await caller.StartAsync();
+        await caller.InvokeAsync("WatchDestination", id);
+        var password = await _app.CreateUserAsync("colleague", DestinationPortal.Core.Access.PortalRole.Editor);
+        await using var colleague = await ConnectAsync("colleague", password);
+        await colleague.StartAsync();
+
+        var own = await StreamRunAsync(caller, id);
+        var theirs = await StreamRunAsync(colleague, id);
+
+        // The caller had its own run from its stream; the first event it is sent as a watcher is the colleague's.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var (startedBy, first) = await seen.Reader.ReadAsync(timeout.Token);
+        Assert.Equal("colleague", startedBy);
+        Assert.Equal(theirs[0].RunId, first.RunId);
+        Assert.NotEqual(own[0].RunId, theirs[0].RunId);
+    }
+
+    private static async Task<List<ConnectionTestEvent>> StreamRunAsync(HubConnection connection, Guid destinationId)
+    {
+        var events = new List<ConnectionTestEvent>();
+        await foreach (var item in connection.StreamAsync<ConnectionTestEvent>("TestDestination", destinationId))
+        {
+            events.Add(item);
+        }
+
+        Assert.NotNull(events[^1].Outcome);
+        return events;
     }
 
     [Fact]
