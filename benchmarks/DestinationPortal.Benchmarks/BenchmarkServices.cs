@@ -1,4 +1,5 @@
 using DestinationPortal.Core;
+using DestinationPortal.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,16 +15,7 @@ internal static class BenchmarkServices
             .Build());
         services.AddLogging();
         services.AddPortalCore();
-        services.AddSingleton<ICurrentUser>(new BenchmarkUser());
+        services.AddSingleton<ICurrentUser>(new TestCurrentUser("benchmark", Core.Access.PortalRole.Administrator, "127.0.0.1"));
         return services;
-    }
-
-    private sealed class BenchmarkUser : ICurrentUser
-    {
-        public string Name => "benchmark";
-
-        public Core.Access.PortalRole? Role => Core.Access.PortalRole.Administrator;
-
-        public string? SourceAddress => "127.0.0.1";
     }
 }

@@ -1,3 +1,4 @@
+using DestinationPortal.TestSupport;
 using DestinationPortal.Core;
 using DestinationPortal.Core.ConnectionTesting;
 using Microsoft.Extensions.Configuration;
@@ -62,7 +63,7 @@ public sealed class ConnectionTestingRegistrationTests
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddScoped<ICurrentUser>(_ => new FakeCurrentUser("alice"));
+            .AddScoped<ICurrentUser>(_ => new TestCurrentUser("alice", DestinationPortal.Core.Access.PortalRole.Editor, "127.0.0.1"));
         services.AddPortalCore();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
