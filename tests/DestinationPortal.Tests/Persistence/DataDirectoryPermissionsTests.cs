@@ -1,3 +1,4 @@
+using DestinationPortal.Core.Persistence;
 using DestinationPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -15,11 +16,17 @@ public sealed class DataDirectoryPermissionsTests : IDisposable
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public void Initialize_DataDirectoryKeyRingAndKeys_AreOwnerOnly()
+    public async Task Initialize_DataDirectoryKeyRingAndKeys_AreOwnerOnly()
     {
-        using var session = _portal.Start();
-        session.Get<IDataProtectionProvider>().CreateProtector("permissions test").Protect("creates the first key");
+        // Opened up first, as a restored backup or a hand-made directory might be: the start must close them again.
+        const UnixFileMode everyoneReads = OwnerOnlyDirectory | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
         var keyRing = Path.Combine(_portal.DataDirectory, "keys");
+        File.SetUnixFileMode(_portal.DataDirectory, everyoneReads);
+        File.SetUnixFileMode(keyRing, everyoneReads);
+        using var session = _portal.Start();
+
+        await session.Services.InitializePortalDatabaseAsync();
+        session.Get<IDataProtectionProvider>().CreateProtector("permissions test").Protect("creates the first key");
 
         Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(_portal.DataDirectory));
         Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(keyRing));
