@@ -76,6 +76,37 @@ public sealed class WriteGateTests : IDisposable
         Assert.Equal(PerKind, await db.TestRuns.CountAsync());
     }
 
+    [Fact]
+    public async Task Gate_IsReentrantWithinAFlow_AndWorkStartedInsideAHoldDoesNotKeepItAfterwards()
+    {
+        using var gate = new SqliteWriteGate();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<bool> leftRunning;
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            using (await gate.EnterAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)))
+            {
+                Assert.True(gate.IsHeld);
+            }
+
+            Assert.True(gate.IsHeld);
+            leftRunning = Task.Run(async () =>
+            {
+                await release.Task;
+                return gate.IsHeld;
+            });
+        }
+
+        release.SetResult();
+
+        Assert.False(await leftRunning);
+        Assert.False(gate.IsHeld);
+        using (await gate.EnterAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            Assert.True(gate.IsHeld);
+        }
+    }
+
     private static async Task<T> InScopeAsync<T>(IServiceScopeFactory scopes, Func<IServiceProvider, Task<T>> work)
     {
         await using var scope = scopes.CreateAsyncScope();
