@@ -10,16 +10,7 @@ internal static class BenchmarkServices
     public static IServiceCollection AddBenchmarkPortal(this IServiceCollection services, string dataDirectory)
     {
         services.AddPortalCoreForTests([new("Portal:DataDirectory", dataDirectory)]);
-        services.AddSingleton<ICurrentUser>(new BenchmarkUser());
+        services.AddSingleton<ICurrentUser>(new TestCurrentUser("benchmark", Core.Access.PortalRole.Administrator, "127.0.0.1"));
         return services;
-    }
-
-    private sealed class BenchmarkUser : ICurrentUser
-    {
-        public string Name => "benchmark";
-
-        public Core.Access.PortalRole? Role => Core.Access.PortalRole.Administrator;
-
-        public string? SourceAddress => "127.0.0.1";
     }
 }

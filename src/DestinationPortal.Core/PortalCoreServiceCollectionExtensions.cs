@@ -85,8 +85,9 @@ public static class PortalCoreServiceCollectionExtensions
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
-                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@";
+                options.User.AllowedUserNameCharacters = UserNameRule.AllowedCharacters;
             })
+            .AddUserValidator<UserNameValidator>()
             .AddEntityFrameworkStores<PortalDbContext>();
 
         services.AddScoped<AuditLog>();

@@ -5,6 +5,7 @@
 using System.Text.Json;
 using DestinationPortal.ConnectionTestHost;
 using DestinationPortal.Core;
+using DestinationPortal.Core.Access;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 var services = new ServiceCollection();
 // The same registration as the web app; no settings means every option has its default.
 services.AddPortalCoreForTests([]);
-services.AddSingleton<ICurrentUser>(new HostUser());
+// The host runs one test on behalf of the test suite, as an Editor would.
+services.AddSingleton<ICurrentUser>(new TestCurrentUser("connection-test-host", PortalRole.Editor, "127.0.0.1"));
 await using var provider = services.BuildServiceProvider();
 await using var scope = provider.CreateAsyncScope();
 
@@ -34,14 +36,4 @@ switch (args)
     default:
         await Console.Error.WriteLineAsync($"usage: {HostProtocol.TestCommand} (request as JSON on stdin) | {HostProtocol.IdentityCommand}");
         return 2;
-}
-
-internal sealed class HostUser : ICurrentUser
-{
-    public string Name => "connection-test-host";
-
-    // The host runs one test on behalf of the test suite, as an Editor would.
-    public DestinationPortal.Core.Access.PortalRole? Role => DestinationPortal.Core.Access.PortalRole.Editor;
-
-    public string? SourceAddress => "127.0.0.1";
 }

@@ -57,7 +57,6 @@ public sealed class ApiTokenService(
             ExpiresAtUtc = now.AddDays(lifetimeDays),
         };
 
-        using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ApiTokens.Add(entity);
         db.AuditEntries.Add(audit.Entry(AuditActions.TokenCreated, userName: userName, details: $"token \"{name}\" ({entity.Prefix}…) for {userName}, expires {entity.ExpiresAtUtc:yyyy-MM-dd}"));
@@ -78,6 +77,7 @@ public sealed class ApiTokenService(
     /// <summary>Revokes one of <paramref name="userId"/>'s tokens; false when there is no such active token.</summary>
     public async Task<bool> RevokeAsync(string userId, Guid tokenId, CancellationToken cancellationToken = default)
     {
+        // Held from the check to the save: two revocations at once write one audit row, not two.
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId && t.RevokedAtUtc == null, cancellationToken);
@@ -106,7 +106,7 @@ public sealed class ApiTokenService(
         var hash = Hash(presented);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (token is null || token.RevokedAtUtc is not null || token.ExpiresAtUtc <= now)
         {
             return null;
@@ -114,8 +114,8 @@ public sealed class ApiTokenService(
 
         if (token.LastUsedAtUtc is null || now - token.LastUsedAtUtc >= LastUseResolution)
         {
-            using var _ = await writeGate.EnterAsync(cancellationToken);
-            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAtUtc, now), cancellationToken);
+            token.LastUsedAtUtc = now;
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         return token.UserId;

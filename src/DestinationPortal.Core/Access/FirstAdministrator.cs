@@ -88,7 +88,7 @@ public sealed class FirstAdministrator(
             return UserChangeResult.Fail("That setup token is not valid. Use the token printed in the portal's console log at its last start.");
         }
 
-        if (UserAdministration.ValidateUserName(userName) is { } problem)
+        if (UserNameRule.Problem(userName) is { } problem)
         {
             return UserChangeResult.Fail(problem);
         }

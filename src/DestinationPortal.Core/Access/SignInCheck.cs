@@ -1,3 +1,4 @@
+using DestinationPortal.Core.Auditing;
 using Microsoft.AspNetCore.Identity;
 
 namespace DestinationPortal.Core.Access;
@@ -8,9 +9,20 @@ public enum SignInRefusal
     WrongPassword,
     LockedOut,
     Disabled,
+
+    /// <summary>Right password, but a temporary one: only the password-change form accepts it.</summary>
+    MustChangePassword,
 }
 
-/// <summary>The user on success (a temporary password still has to be changed: <see cref="PortalUser.MustChangePassword"/>).</summary>
+/// <summary>Which door the password came through: the failure's audit row says so.</summary>
+public enum SignInPurpose
+{
+    SignIn,
+    PasswordChange,
+    TokenRequest,
+}
+
+/// <summary>The user on success (for <see cref="SignInPurpose.SignIn"/> a temporary password still has to be changed: <see cref="PortalUser.MustChangePassword"/>).</summary>
 public sealed record SignInCheckResult(PortalUser? User, SignInRefusal? Refusal)
 {
     public bool Succeeded => Refusal is null;
@@ -21,28 +33,99 @@ public sealed record SignInCheckResult(PortalUser? User, SignInRefusal? Refusal)
         SignInRefusal.LockedOut => "locked from this address after repeated failures",
         SignInRefusal.Disabled => "account disabled",
         SignInRefusal.WrongPassword => "wrong user name or password",
+        SignInRefusal.MustChangePassword => "must change the temporary password first",
         _ => null,
     };
 }
 
 /// <summary>
-/// The one user-name-and-password check: the sign-in form, the password-change form and <c>POST /api/auth/tokens</c>
-/// all call it. Every call verifies exactly one password hash at the real work factor, whether the name is unknown, the
-/// user disabled or the address locked out, so the answer takes as long whoever is asked about and cannot be used to
-/// find which user names exist. Lockout is per user name and client address (<see cref="SignInAttempts"/>).
+/// The one user-name-and-password check, with what every use of it must do: the sign-in form, the password-change
+/// form and <c>POST /api/auth/tokens</c> only map its results. Every call verifies exactly one password hash at the
+/// real work factor, whether the name is unknown, the user disabled or the address locked out, so the answer takes as
+/// long whoever is asked about and cannot be used to find which user names exist. Lockout is per user name and client
+/// address (<see cref="SignInAttempts"/>). Every refusal is audited here; a successful sign-in or password change
+/// stamps the user's last sign-in and is audited here too.
 /// </summary>
-public sealed class SignInCheck(UserManager<PortalUser> users, IPasswordHasher<PortalUser> hasher, SignInAttempts attempts, ICurrentUser currentUser)
+public sealed class SignInCheck(
+    UserManager<PortalUser> users,
+    IPasswordHasher<PortalUser> hasher,
+    SignInAttempts attempts,
+    ICurrentUser currentUser,
+    AuditLog audit,
+    TimeProvider clock)
 {
     private static readonly PortalUser StandInUser = new();
 
-    public async Task<SignInCheckResult> CheckAsync(string userName, string password)
+    public async Task<SignInCheckResult> CheckAsync(string userName, string password, SignInPurpose purpose)
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(password);
-        var name = users.NormalizeName(userName.Trim()) ?? "";
+        userName = userName.Trim();
+        var result = await VerifyAsync(userName, password);
+        if (result is { User.MustChangePassword: true } && purpose == SignInPurpose.TokenRequest)
+        {
+            result = new(null, SignInRefusal.MustChangePassword);
+        }
+
+        if (!result.Succeeded)
+        {
+            var details = purpose switch
+            {
+                SignInPurpose.PasswordChange => "password change: " + result.AuditReason,
+                SignInPurpose.TokenRequest => "token request: " + result.AuditReason,
+                _ => result.AuditReason,
+            };
+            await audit.WriteAsync(audit.Entry(AuditActions.SignInFailed, AuditOutcomes.Failed, details: details, userName: userName), CancellationToken.None);
+        }
+
+        return result;
+    }
+
+    /// <summary>The user got a session: their last sign-in is now, and the audit trail says so.</summary>
+    public async Task RecordSignInAsync(PortalUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        user.LastSignInAtUtc = clock.GetUtcNow().UtcDateTime;
+        await users.UpdateAsync(user);
+        await audit.WriteAsync(audit.Entry(AuditActions.SignIn, userName: user.UserName), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Replaces the password of a user <see cref="CheckAsync"/> let in (through Identity, so the registered password
+    /// validators apply); null on success, else what is wrong with the new password. Success also ends any forced
+    /// change, counts as a sign-in and is audited.
+    /// </summary>
+    public async Task<string?> ChangePasswordAsync(PortalUser user, string currentPassword, string newPassword)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (newPassword == currentPassword)
+        {
+            return "Choose a password different from the current one.";
+        }
+
+        var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!changed.Succeeded)
+        {
+            return UserAdministration.Describe(changed);
+        }
+
+        var wasTemporary = user.MustChangePassword;
+        user.MustChangePassword = false;
+        user.LastSignInAtUtc = clock.GetUtcNow().UtcDateTime;
+        await users.UpdateAsync(user);
+
+        await audit.WriteAsync(
+            audit.Entry(AuditActions.PasswordChanged, userName: user.UserName, details: wasTemporary ? "temporary password replaced" : null),
+            CancellationToken.None);
+        return null;
+    }
+
+    private async Task<SignInCheckResult> VerifyAsync(string userName, string password)
+    {
+        var name = users.NormalizeName(userName) ?? "";
         var address = currentUser.SourceAddress;
         var lockedBefore = attempts.IsLocked(name, address);
-        var user = await users.FindByNameAsync(userName.Trim());
+        var user = await users.FindByNameAsync(userName);
         bool passwordRight;
         if (user is null)
         {

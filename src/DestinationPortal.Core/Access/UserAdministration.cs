@@ -24,8 +24,6 @@ public sealed record UserChangeResult(bool Succeeded, string? Error = null, stri
 public sealed class UserAdministration(
     IServiceScopeFactory scopes, AccessGuard guard, AuditLog audit, SqliteWriteGate writeGate, SignInAttempts signInAttempts, TimeProvider clock)
 {
-    public const int MaxUserNameLength = 64;
-
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
@@ -40,13 +38,12 @@ public sealed class UserAdministration(
     {
         await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
         userName = userName.Trim();
-        if (ValidateUserName(userName) is { } problem)
+        if (UserNameRule.Problem(userName) is { } problem)
         {
             return UserChangeResult.Fail(problem);
         }
 
         var temporary = GenerateTemporaryPassword();
-        using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = new PortalUser
@@ -101,32 +98,41 @@ public sealed class UserAdministration(
     /// <summary>Issues a new temporary password; the user must choose their own at the next sign-in. Also lifts every address's lockout.</summary>
     public async Task<UserChangeResult> ResetPasswordAsync(string userId, CancellationToken cancellationToken = default)
     {
+        await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
         var temporary = GenerateTemporaryPassword();
-        string? lockedName = null;
-        var result = await ChangeAsync(userId, (user, _) =>
+        // Identity's two saves (remove the old password; add the new one through the registered password validators and
+        // hasher, renewing the security stamp so open sessions end) in one transaction, held in the write gate for all of
+        // it: a refused new password leaves the old one in place.
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
         {
-            lockedName = user.NormalizedUserName;
-            user.PasswordHash = new PasswordHasher<PortalUser>().HashPassword(user, temporary);
-            user.MustChangePassword = true;
-            user.LockoutEnd = null;
-            user.AccessFailedCount = 0;
-            return (null, audit.Entry(AuditActions.UserPasswordReset, details: $"user {user.UserName}"));
-        }, cancellationToken);
-        if (!result.Succeeded)
-        {
-            return result;
+            return UserChangeResult.Fail("This user no longer exists.");
         }
 
-        signInAttempts.Forget(lockedName ?? "");
-        return result with { TemporaryPassword = temporary };
-    }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        user.MustChangePassword = true;
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        db.AuditEntries.Add(audit.Entry(AuditActions.UserPasswordReset, details: $"user {user.UserName}"));
+        var result = await users.RemovePasswordAsync(user);
+        if (result.Succeeded)
+        {
+            result = await users.AddPasswordAsync(user, temporary);
+        }
 
-    /// <summary>Null when the name is acceptable, else what is wrong with it.</summary>
-    public static string? ValidateUserName(string userName) =>
-        userName.Length == 0 ? "Enter a user name."
-        : userName.Length > MaxUserNameLength ? $"A user name is at most {MaxUserNameLength} characters."
-        : userName.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@')) ? "Use letters, digits and . _ - @ only."
-        : null;
+        if (!result.Succeeded)
+        {
+            return UserChangeResult.Fail(Describe(result));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        signInAttempts.Forget(user.NormalizedUserName ?? "");
+        return new UserChangeResult(true, TemporaryPassword: temporary, UserId: user.Id);
+    }
 
     /// <summary>16 characters from 57 unambiguous letters and digits: about 93 bits.</summary>
     public static string GenerateTemporaryPassword() =>

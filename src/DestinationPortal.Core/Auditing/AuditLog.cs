@@ -8,7 +8,7 @@ namespace DestinationPortal.Core.Auditing;
 /// <see cref="Entry"/> to the same DbContext), so there is exactly one row per change and none for a change that
 /// failed; <see cref="WriteAsync"/> is for events with nothing else to save (sign-in, denied access).
 /// </summary>
-public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, SqliteWriteGate writeGate, ICurrentUser currentUser, TimeProvider clock)
+public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, ICurrentUser currentUser, TimeProvider clock)
 {
     public const int MaxDetailsLength = 500;
 
@@ -37,7 +37,6 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, Sqlit
 
     public async Task WriteAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
-        using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.AuditEntries.Add(entry);
         await db.SaveChangesAsync(cancellationToken);

@@ -14,6 +14,7 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
     /// </summary>
     public async Task<bool> RecordAsync(ConnectionTestRunRecord run, CancellationToken cancellationToken = default)
     {
+        // Held from the save through the trim (ExecuteDelete is not a SaveChanges), so the kept runs are the latest.
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var destination = await db.Destinations.SingleOrDefaultAsync(d => d.Id == run.DestinationId, cancellationToken);

@@ -106,7 +106,6 @@ public sealed class DestinationService(
         entity.Apply(definition);
         ApplyPassword(entity, input, definition, passwordBoundTo: null);
 
-        using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await NameTakenAsync(db, entity.NormalizedName, exceptId: null, cancellationToken))
         {
@@ -144,7 +143,6 @@ public sealed class DestinationService(
             return new SaveResult(SaveStatus.Invalid, Errors: errors);
         }
 
-        using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entity = await db.Destinations.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (entity is null)
@@ -199,6 +197,8 @@ public sealed class DestinationService(
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.EditDestinations, "deleting destinations", cancellationToken);
+        // Held for the whole transaction: its first statement takes SQLite's write lock, which a writer waiting inside
+        // the gate would otherwise wait on while this transaction's SaveChanges waits on the gate.
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entity = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);

@@ -10,9 +10,10 @@ namespace DestinationPortal.Core.Persistence;
 
 /// <summary>
 /// The portal's one SQLite database: destinations, test runs, users (ASP.NET Core Identity's user tables; roles are a
-/// column, one per user), API tokens and the audit trail.
+/// column, one per user), API tokens and the audit trail. Every SaveChanges, whoever calls it (the portal's services or
+/// Identity's stores), passes the <see cref="SqliteWriteGate"/>: the one place that rule lives.
 /// </summary>
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityUserContext<PortalUser>(options)
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, SqliteWriteGate writeGate) : IdentityUserContext<PortalUser>(options)
 {
     public DbSet<Destination> Destinations => Set<Destination>();
 
@@ -21,6 +22,18 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        using var _ = writeGate.Enter();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -65,7 +65,6 @@ public static class AccessEndpoints
         TokenRequest request,
         SignInCheck signIn,
         ApiTokenService tokens,
-        AuditLog audit,
         CancellationToken cancellationToken)
     {
         var lifetime = request.ExpiresInDays ?? DefaultTokenLifetimeDays;
@@ -91,16 +90,13 @@ public static class AccessEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var userName = request.UserName.Trim();
-        var check = await signIn.CheckAsync(userName, request.Password);
-        if (check.User is not { MustChangePassword: false } user)
+        var check = await signIn.CheckAsync(request.UserName, request.Password, SignInPurpose.TokenRequest);
+        if (check.User is not { } user)
         {
-            var why = check.Succeeded ? "must change the temporary password first" : check.AuditReason;
-            await audit.WriteAsync(audit.Entry(AuditActions.SignInFailed, AuditOutcomes.Failed, details: "token request: " + why, userName: userName), CancellationToken.None);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Not signed in",
-                detail: check.Succeeded
+                detail: check.Refusal == SignInRefusal.MustChangePassword
                     ? "Sign in to the portal once and choose your own password, then request a token."
                     : "The user name or password is wrong, or the account is locked or disabled.");
         }

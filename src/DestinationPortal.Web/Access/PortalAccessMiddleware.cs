@@ -87,7 +87,7 @@ public static class PortalAccessMiddleware
     /// <summary>Makes the request's user and address the <see cref="CurrentUser"/> for services the request resolves.</summary>
     public static IApplicationBuilder UseCurrentUser(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        context.RequestServices.GetRequiredService<CurrentUser>().SetFrom(context);
+        context.RequestServices.GetRequiredService<CurrentUser>().Set(CurrentUser.From(context.User, context.Connection.RemoteIpAddress?.ToString()));
         return next(context);
     });
 

@@ -3,6 +3,7 @@ using DestinationPortal.Core.Access;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace DestinationPortal.Web.Access;
@@ -62,7 +63,10 @@ public static class PortalAccessServiceCollectionExtensions
 
         services.AddScoped<CurrentUser>();
         services.AddScoped<Core.ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
-        services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+        services.AddScoped<CircuitCurrentUser>();
+        services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitCurrentUser>());
+        services.AddSingleton<HubCallerFilter>();
+        services.AddSignalR().AddHubOptions<Hubs.ConnectionTestHub>(options => options.AddFilter<HubCallerFilter>());
 
         services.AddRateLimiter(options =>
         {

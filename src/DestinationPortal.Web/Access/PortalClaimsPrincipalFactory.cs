@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace DestinationPortal.Web.Access;
 
-/// <summary>Adds the user's one role as a role claim, so [Authorize] policies and <see cref="CurrentUser.Role"/> can read it.</summary>
+/// <summary>Adds the user's one role as a role claim, so [Authorize] policies and <see cref="CurrentUser"/> can read it.</summary>
 internal sealed class PortalClaimsPrincipalFactory(UserManager<PortalUser> users, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<PortalUser>(users, options)
 {

@@ -1,12 +1,9 @@
 using System.Runtime.CompilerServices;
-using System.Security.Claims;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Web.Access;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace DestinationPortal.Web.Hubs;
 
@@ -21,14 +18,11 @@ public interface IConnectionTestClient
 /// Test Connection for scripts and other tools: stream a run of a stored destination, or watch a destination's runs.
 /// Thin by design: <see cref="DestinationTestRunner"/> does the work and checks the role, as it does for the screens.
 /// Connecting needs a signed-in user (cookie or bearer token); a connection lives long, so every invocation re-checks
-/// that its user still exists, is enabled and has the same security stamp.
+/// that its user still exists, is enabled and has the same security stamp (<see cref="HubCallerFilter"/>, which also
+/// sets the caller as the invocation's <see cref="Core.ICurrentUser"/>).
 /// </summary>
 [Authorize(Policy = PortalPolicies.ViewDestinations)]
-public sealed class ConnectionTestHub(
-    DestinationTestRunner runner,
-    CurrentUser currentUser,
-    UserManager<PortalUser> users,
-    IOptions<IdentityOptions> identity) : Hub<IConnectionTestClient>
+public sealed class ConnectionTestHub(DestinationTestRunner runner) : Hub<IConnectionTestClient>
 {
     public const string Path = "/hubs/connection-tests";
 
@@ -37,7 +31,6 @@ public sealed class ConnectionTestHub(
     /// <summary>Tests the stored destination as saved and streams its events; ends with the Result event.</summary>
     public async IAsyncEnumerable<ConnectionTestEvent> TestDestination(Guid destinationId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await SetCallerAsync();
         IAsyncEnumerator<ConnectionTestEvent> events = runner.TestSavedAsync(destinationId, Context.ConnectionId, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -64,27 +57,9 @@ public sealed class ConnectionTestHub(
         }
     }
 
-    public async Task WatchDestination(Guid destinationId)
-    {
-        await SetCallerAsync();
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(destinationId));
-    }
+    public Task WatchDestination(Guid destinationId) => Groups.AddToGroupAsync(Context.ConnectionId, GroupName(destinationId));
 
     public Task UnwatchDestination(Guid destinationId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(destinationId));
-
-    // A new scope serves each invocation, so the caller is set here, before the runner reads it (role, per-user cap, audit).
-    private async Task SetCallerAsync()
-    {
-        var principal = Context.User ?? new ClaimsPrincipal(new ClaimsIdentity());
-        if (!await PortalAuthenticationStateProvider.IsStillValidAsync(users, principal, identity.Value.ClaimsIdentity.SecurityStampClaimType))
-        {
-            Context.Abort();
-            throw new HubException("Unauthorized: the user was disabled or changed since this connection opened. Sign in again.");
-        }
-
-        currentUser.Principal = principal;
-        currentUser.SourceAddress = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString();
-    }
 }
 
 /// <summary>

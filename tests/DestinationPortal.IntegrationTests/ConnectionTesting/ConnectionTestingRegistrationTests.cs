@@ -59,7 +59,7 @@ public sealed class ConnectionTestingRegistrationTests
         settings["Portal:DataDirectory"] = Path.Combine(Path.GetTempPath(), "destination-portal-registration-test");
         var services = new ServiceCollection()
             .AddPortalCoreForTests(settings)
-            .AddScoped<ICurrentUser>(_ => new FakeCurrentUser("alice"));
+            .AddScoped<ICurrentUser>(_ => new TestCurrentUser("alice", DestinationPortal.Core.Access.PortalRole.Editor, "127.0.0.1"));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 }

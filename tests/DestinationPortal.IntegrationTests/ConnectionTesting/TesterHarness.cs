@@ -18,7 +18,7 @@ internal static class TesterHarness
         string user = "alice") =>
         new(Options.Create(options ?? new ConnectionTestingOptions()),
             gate ?? new ConnectionTestGate(),
-            new FakeCurrentUser(user),
+            new TestCurrentUser(user, DestinationPortal.Core.Access.PortalRole.Editor, "127.0.0.1"),
             resolver ?? new DnsHostNameResolver(),
             TimeProvider.System,
             NullLogger<ConnectionTester>.Instance);

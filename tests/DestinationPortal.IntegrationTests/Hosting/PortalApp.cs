@@ -60,14 +60,15 @@ public sealed partial class PortalApp(IReadOnlyDictionary<string, string?>? sett
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action, string? userName = AdminName)
     {
         await using var scope = Services.CreateAsyncScope();
-        var current = scope.ServiceProvider.GetRequiredService<CurrentUser>();
-        current.SourceAddress = "127.0.0.1";
+        var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
         if (userName is not null)
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
             var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"No user {userName}.");
-            current.Principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<PortalUser>>().CreateAsync(user);
+            principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<PortalUser>>().CreateAsync(user);
         }
+
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.From(principal, "127.0.0.1"));
 
         return await action(scope.ServiceProvider);
     }

@@ -39,7 +39,6 @@ public abstract class PortalBunitContext : BunitContext
         Authorization.SetAuthorized(Portal.User.Name);
         Authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "Administrator"));
         Authorization.SetPolicies(Enum.GetNames<DestinationPortal.Core.Access.PortalCapability>());
-        Services.AddScoped<DestinationPortal.Web.Access.CurrentUser>();
 
         configureServices?.Invoke(Services);
 

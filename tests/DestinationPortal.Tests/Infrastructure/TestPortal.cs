@@ -1,8 +1,7 @@
 using DestinationPortal.Core;
-using DestinationPortal.Core.Access;
+using DestinationPortal.TestSupport;
 using DestinationPortal.Core.Persistence;
 using Microsoft.Data.Sqlite;
-using DestinationPortal.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DestinationPortal.Tests.Infrastructure;
@@ -24,7 +23,7 @@ public sealed class TestPortal : IDisposable
 
     public string DataDirectory { get; }
 
-    public TestUser User { get; } = new("alice");
+    public TestCurrentUser User { get; } = new("alice");
 
     /// <summary>Registers the portal's Core services exactly as the web app does, pointed at this data directory.</summary>
     public void AddPortalServices(IServiceCollection services)
@@ -63,14 +62,4 @@ public sealed class RunningPortal(ServiceProvider provider) : IDisposable
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public void Dispose() => _scope.Dispose();
-}
-
-/// <summary>A settable stand-in for the signed-in user: an Administrator unless a test says otherwise.</summary>
-public sealed class TestUser(string name) : ICurrentUser
-{
-    public string Name { get; set; } = name;
-
-    public PortalRole? Role { get; set; } = PortalRole.Administrator;
-
-    public string? SourceAddress { get; set; } = "192.0.2.10";
 }

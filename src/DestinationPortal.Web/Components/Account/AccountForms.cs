@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using DestinationPortal.Core.Access;
 
 namespace DestinationPortal.Web.Components.Account;
 
 public sealed class SignInForm
 {
     [Required(ErrorMessage = "Enter your user name.")]
-    [StringLength(64)]
+    [StringLength(UserNameRule.MaxLength)]
     public string UserName { get; set; } = "";
 
     [Required(ErrorMessage = "Enter your password.")]
@@ -16,7 +17,7 @@ public sealed class SignInForm
 public sealed class ChangePasswordForm
 {
     [Required(ErrorMessage = "Enter your user name.")]
-    [StringLength(64)]
+    [StringLength(UserNameRule.MaxLength)]
     public string UserName { get; set; } = "";
 
     [Required(ErrorMessage = "Enter your current (or temporary) password.")]
@@ -38,7 +39,7 @@ public sealed class SetupForm
     public string SetupToken { get; set; } = "";
 
     [Required(ErrorMessage = "Choose the administrator's user name.")]
-    [StringLength(64)]
+    [StringLength(UserNameRule.MaxLength)]
     public string UserName { get; set; } = "";
 
     [Required(ErrorMessage = "Choose a password.")]
