@@ -19,10 +19,11 @@ public sealed record DestinationListQuery(
     int Skip = 0,
     int Take = 25);
 
-public sealed record DestinationSummary(
+/// <summary>One row of <c>GET /api/destinations</c>: what the Manage Destinations grid shows.</summary>
+public sealed record DestinationListItem(
     Guid Id,
     string Name,
-    string TypeId,
+    string Type,
     string ServerName,
     int Port,
     string Database,
@@ -32,12 +33,15 @@ public sealed record DestinationSummary(
     DateTime UpdatedAtUtc,
     string UpdatedBy);
 
-public sealed record DestinationPage(IReadOnlyList<DestinationSummary> Items, int TotalCount);
+public sealed record DestinationPage(IReadOnlyList<DestinationListItem> Items, int TotalCount);
 
-/// <summary>What Destination Details needs to edit a stored destination. The password itself is never part of it.</summary>
+/// <summary>
+/// A stored destination as the screens and the API read it: the definition and who changed it when. The password itself
+/// is never part of it; <see cref="DestinationInput.From"/> turns <see cref="Definition"/> into a form.
+/// </summary>
 public sealed record DestinationForEdit(
     Guid Id,
-    DestinationInput Input,
+    DestinationDefinition Definition,
     bool HasPassword,
     Guid Version,
     DateTime CreatedAtUtc,
@@ -63,6 +67,9 @@ public sealed record SaveResult(
     IReadOnlyList<FieldError>? Errors = null,
     ConcurrencyConflict? Conflict = null)
 {
+    /// <summary>The destination as stored after the save (Saved), or as someone else saved it (Conflict); read in the same call.</summary>
+    public DestinationForEdit? Stored { get; init; }
+
     public IReadOnlyList<FieldError> FieldErrors => Errors ?? [];
 
     /// <summary>

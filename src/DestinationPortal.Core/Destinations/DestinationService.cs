@@ -16,7 +16,6 @@ namespace DestinationPortal.Core.Destinations;
 /// </summary>
 public sealed class DestinationService(
     IDbContextFactory<PortalDbContext> dbFactory,
-    DestinationValidator validator,
     SecretProtector secrets,
     SqliteWriteGate writeGate,
     ICurrentUser currentUser,
@@ -37,7 +36,7 @@ public sealed class DestinationService(
         var items = await Sort(destinations, query.SortBy, query.Descending)
             .Skip(Math.Max(0, query.Skip))
             .Take(Math.Clamp(query.Take, 1, 500))
-            .Select(d => new DestinationSummary(
+            .Select(d => new DestinationListItem(
                 d.Id, d.Name, d.TypeId, d.ServerName, d.Port, d.Database, d.TlsMode,
                 d.LastTestSucceeded, d.LastTestAtUtc, d.UpdatedAtUtc, d.UpdatedBy))
             .ToListAsync(cancellationToken);
@@ -49,45 +48,83 @@ public sealed class DestinationService(
         await guard.DemandAsync(PortalCapability.ViewDestinations, "reading destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-        return d is null
-            ? null
-            : new DestinationForEdit(d.Id, ToInput(d), d.ProtectedPassword is not null, d.Version, d.CreatedAtUtc, d.CreatedBy, d.UpdatedAtUtc, d.UpdatedBy);
+        return d is null ? null : ForEdit(d);
     }
 
     /// <summary>A new, unsaved form pre-filled from a stored destination, named "Copy of …". The password is not copied.</summary>
     public async Task<DestinationInput?> GetCopyAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var source = await GetForEditAsync(id, cancellationToken);
-        if (source is null)
-        {
-            return null;
-        }
-
-        var copy = source.Input.Clone();
-        var name = "Copy of " + source.Input.Name;
-        copy.Name = name.Length <= DestinationValidator.MaxNameLength ? name : name[..DestinationValidator.MaxNameLength].TrimEnd();
-        copy.Password = "";
-        copy.ClearPassword = false;
-        return copy;
+        return source is null ? null : DestinationInput.From(source.Definition) with { Name = CopyName(source.Definition.Name) };
     }
 
     /// <summary>
-    /// A stored destination for Test Connection: its values and its (still encrypted) password in one read, or null
-    /// when it does not exist.
+    /// Creates a copy of a stored destination in one step (the API's copy): named <paramref name="name"/> or "Copy of …",
+    /// with <paramref name="password"/> or none; the stored password is never copied. NotFound when the source is gone.
     /// </summary>
-    public async Task<DestinationForTest?> GetForTestAsync(Guid id, CancellationToken cancellationToken = default)
+    public async Task<SaveResult> CopyAsync(Guid id, string? name, string? password, CancellationToken cancellationToken = default)
+    {
+        await guard.DemandAsync(PortalCapability.EditDestinations, "creating destinations", cancellationToken);
+        DestinationDefinition? source;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            source = (await db.Destinations.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken))?.ToDefinition();
+        }
+
+        return source is null
+            ? new SaveResult(SaveStatus.NotFound)
+            : await CreateCheckedAsync(DestinationInput.From(source) with { Name = name ?? CopyName(source.Name), Password = password ?? "" }, id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Test Connection's one check: the caller's role, the stored destination <paramref name="id"/> (if any: NotFound when
+    /// it is gone) and the form <paramref name="input"/> (Invalid with the validator's messages). Without a form, the stored
+    /// destination is tested exactly as saved. The runner runs only what this returns Ready.
+    /// </summary>
+    /// <exception cref="PortalAccessDeniedException">The caller's role does not allow testing (audited).</exception>
+    public async Task<PreparedTest> PrepareTestAsync(Guid? id, DestinationInput? input, CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
+        DestinationForTest? saved = null;
+        if (id is { } destinationId && (saved = await ReadForTestAsync(destinationId, cancellationToken)) is null)
+        {
+            return PreparedTest.NotFound;
+        }
+
+        if (input is null)
+        {
+            return saved is null ? throw new ArgumentException("A test needs a stored destination or a form.", nameof(input)) : PreparedTest.Ready(saved.Definition, null, saved);
+        }
+
+        var definition = DestinationValidator.TryCreateDefinition(input, out var errors);
+        return definition is null ? PreparedTest.Invalid(errors) : PreparedTest.Ready(definition, input, saved);
+    }
+
+    /// <summary>A stored destination for Test Connection: its definition and its (still encrypted) password in one read, or null when it does not exist.</summary>
+    internal async Task<DestinationForTest?> GetForTestAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
+        return await ReadForTestAsync(id, cancellationToken);
+    }
+
+    private async Task<DestinationForTest?> ReadForTestAsync(Guid id, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-        return d is null ? null : new DestinationForTest(d.Id, ToInput(d), d.ToDefinition(), d.ProtectedPassword, secrets);
+        return d is null ? null : new DestinationForTest(d.Id, d.ToDefinition(), d.ProtectedPassword, secrets);
     }
 
     /// <summary>Creates a destination. <paramref name="copiedFrom"/> names the destination it was copied from, for the audit trail.</summary>
     public async Task<SaveResult> CreateAsync(DestinationInput input, Guid? copiedFrom = null, CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.EditDestinations, "creating destinations", cancellationToken);
-        var definition = validator.TryCreateDefinition(input, out var errors);
+        return await CreateCheckedAsync(input, copiedFrom, cancellationToken);
+    }
+
+    // The role is checked by the caller, once.
+    private async Task<SaveResult> CreateCheckedAsync(DestinationInput input, Guid? copiedFrom, CancellationToken cancellationToken)
+    {
+        var definition = DestinationValidator.TryCreateDefinition(input, out var errors);
         if (definition is null)
         {
             return new SaveResult(SaveStatus.Invalid, Errors: errors);
@@ -128,17 +165,18 @@ public sealed class DestinationService(
         }
 
         logger.LogInformation("Destination {DestinationId} {DestinationName} created by {User}", entity.Id, entity.Name, currentUser.Name);
-        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version);
+        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version) { Stored = ForEdit(entity) };
     }
 
     /// <summary>
     /// Saves over the version the editor loaded. If someone saved in between, nothing is written and the result
     /// says who and when; saving again with <see cref="ConcurrencyConflict.CurrentVersion"/> is the Overwrite choice.
+    /// A null <paramref name="expectedVersion"/> saves over whatever is stored (the API's <c>If-Match: *</c>).
     /// </summary>
-    public async Task<SaveResult> UpdateAsync(Guid id, Guid expectedVersion, DestinationInput input, CancellationToken cancellationToken = default)
+    public async Task<SaveResult> UpdateAsync(Guid id, Guid? expectedVersion, DestinationInput input, CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.EditDestinations, "editing destinations", cancellationToken);
-        var definition = validator.TryCreateDefinition(input, out var errors);
+        var definition = DestinationValidator.TryCreateDefinition(input, out var errors);
         if (definition is null)
         {
             return new SaveResult(SaveStatus.Invalid, Errors: errors);
@@ -152,7 +190,7 @@ public sealed class DestinationService(
             return new SaveResult(SaveStatus.NotFound);
         }
 
-        if (entity.Version != expectedVersion)
+        if (expectedVersion is { } expected && entity.Version != expected)
         {
             return Conflict(entity);
         }
@@ -192,7 +230,7 @@ public sealed class DestinationService(
         }
 
         logger.LogInformation("Destination {DestinationId} {DestinationName} updated by {User}", entity.Id, entity.Name, currentUser.Name);
-        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version) { PasswordRemovedBecause = removedBecause };
+        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version) { PasswordRemovedBecause = removedBecause, Stored = ForEdit(entity) };
     }
 
     /// <summary>Deletes the destination; false when it was already gone.</summary>
@@ -223,22 +261,14 @@ public sealed class DestinationService(
         return true;
     }
 
-    private static DestinationInput ToInput(Destination d) => new()
+    private static DestinationForEdit ForEdit(Destination d) =>
+        new(d.Id, d.ToDefinition(), d.ProtectedPassword is not null, d.Version, d.CreatedAtUtc, d.CreatedBy, d.UpdatedAtUtc, d.UpdatedBy);
+
+    private static string CopyName(string name)
     {
-        Name = d.Name,
-        TypeId = d.TypeId,
-        ServerName = d.ServerName,
-        TlsMode = d.TlsMode,
-        UsePrivateEndpoint = d.PrivateEndpoint is not null,
-        PrivateEndpoint = d.PrivateEndpoint ?? "",
-        Port = d.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        WindowsAuthentication = d.WindowsAuthentication,
-        Username = d.Username,
-        Database = d.Database,
-        CaCertificate = d.CaCertificatePem ?? "",
-        TimeoutSeconds = d.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        KerberosServiceName = d.KerberosServiceName,
-    };
+        var copy = "Copy of " + name;
+        return copy.Length <= DestinationValidator.MaxNameLength ? copy : copy[..DestinationValidator.MaxNameLength].TrimEnd();
+    }
 
     /// <summary>
     /// A typed password is bound to <paramref name="target"/>. Without one, a stored password stays only while the
@@ -284,7 +314,7 @@ public sealed class DestinationService(
 
     private static SaveResult DuplicateName(string name) => new(
         SaveStatus.Invalid,
-        Errors: [new FieldError(nameof(DestinationInput.Name), DuplicateNameMessage(name))])
+        Errors: [new FieldError(DestinationField.Name.Key, DuplicateNameMessage(name))])
     {
         NameTaken = true,
     };
@@ -293,7 +323,10 @@ public sealed class DestinationService(
     public static string DuplicateNameMessage(string name) => $"A destination named \"{name}\" already exists (names are compared ignoring case).";
 
     private static SaveResult Conflict(Destination current) =>
-        new(SaveStatus.Conflict, current.Id, current.Version, Conflict: new ConcurrencyConflict(current.UpdatedBy, current.UpdatedAtUtc, current.Version));
+        new(SaveStatus.Conflict, current.Id, current.Version, Conflict: new ConcurrencyConflict(current.UpdatedBy, current.UpdatedAtUtc, current.Version))
+        {
+            Stored = ForEdit(current),
+        };
 
     private static IQueryable<Destination> Sort(IQueryable<Destination> source, DestinationSortColumn column, bool descending)
     {

@@ -95,8 +95,8 @@ public sealed class DestinationServiceTests : IDisposable
         Assert.Equal("bob", alicesSave.Conflict!.UpdatedBy);
         Assert.Equal(bobsSave.Version, alicesSave.Conflict.CurrentVersion);
         var stored = await first.Get<DestinationService>().GetForEditAsync(created.Id!.Value);
-        Assert.Equal("6432", stored!.Input.Port);
-        Assert.Equal("sales", stored.Input.Database);
+        Assert.Equal(6432, stored!.Definition.Port);
+        Assert.Equal("sales", stored.Definition.Database);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class DestinationServiceTests : IDisposable
         var overwrite = await service.UpdateAsync(created.Id!.Value, conflict.Conflict!.CurrentVersion, edit);
 
         Assert.Equal(SaveStatus.Saved, overwrite.Status);
-        Assert.Equal("finance", (await service.GetForEditAsync(created.Id!.Value))!.Input.Database);
+        Assert.Equal("finance", (await service.GetForEditAsync(created.Id!.Value))!.Definition.Database);
     }
 
     [Fact]
@@ -169,9 +169,9 @@ public sealed class DestinationServiceTests : IDisposable
         var stored = await after.Get<DestinationService>().GetForEditAsync(id);
 
         Assert.NotNull(stored);
-        Assert.Equal("warehouse", stored.Input.Name);
+        Assert.Equal("warehouse", stored.Definition.Name);
         Assert.True(stored.HasPassword);
-        Assert.Equal("", stored.Input.Password);
+        Assert.DoesNotContain(CanaryPassword, stored.ToString(), StringComparison.Ordinal);
         Assert.Equal(CanaryPassword, (await after.Get<DestinationService>().GetForTestAsync(id)).PasswordForSavedTarget());
     }
 

@@ -34,7 +34,7 @@ public sealed class PasswordBindingTests : IDisposable
     {
         { "Server Name", i => i.ServerName = "attacker.example.test" },
         { "Port", i => i.Port = "6543" },
-        { "Private endpoint", i => { i.UsePrivateEndpoint = true; i.PrivateEndpoint = "10.9.9.9"; } },
+        { "Private endpoint host", i => { i.UsePrivateEndpoint = true; i.PrivateEndpoint = "10.9.9.9"; } },
         { "Username", i => i.Username = "postgres" },
         { "Database", i => i.Database = "postgres" },
         { "TLS Mode, CA certificate", i => i.TlsMode = TlsMode.Prefer },
@@ -132,7 +132,7 @@ public sealed class PasswordBindingTests : IDisposable
         var saved = await session.Get<DestinationService>().GetForTestAsync(id);
         var other = Saved();
         change(other);
-        var otherTarget = session.Get<DestinationValidator>().TryCreateDefinition(other, out _)!;
+        var otherTarget = DestinationValidator.TryCreateDefinition(other, out _)!;
         Assert.Equal(label, string.Join(", ", PasswordBinding.ChangedFields(saved!.Definition, otherTarget)));
 
         Assert.Null(saved.UnprotectPasswordFor(otherTarget));
