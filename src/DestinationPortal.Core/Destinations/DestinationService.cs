@@ -100,13 +100,6 @@ public sealed class DestinationService(
         return definition is null ? PreparedTest.Invalid(errors) : PreparedTest.Ready(definition, input, saved);
     }
 
-    /// <summary>A stored destination for Test Connection: its definition and its (still encrypted) password in one read, or null when it does not exist.</summary>
-    internal async Task<DestinationForTest?> GetForTestAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
-        return await ReadForTestAsync(id, cancellationToken);
-    }
-
     private async Task<DestinationForTest?> ReadForTestAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -253,7 +246,7 @@ public sealed class DestinationService(
         }
 
         db.AuditEntries.Add(audit.Entry(
-            AuditActions.DestinationDeleted, destinationId: entity.Id, destinationName: entity.Name, target: DestinationDefinition.FormatEndpoint(entity.PrivateEndpoint ?? entity.ServerName, entity.Port)));
+            AuditActions.DestinationDeleted, destinationId: entity.Id, destinationName: entity.Name, target: DestinationDefinition.FormatEndpoint(entity.ToDefinition().ConnectHost, entity.Port)));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
