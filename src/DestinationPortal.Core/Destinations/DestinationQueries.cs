@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace DestinationPortal.Core.Destinations;
 
 public enum DestinationSortColumn
@@ -83,4 +85,51 @@ public sealed record SaveResult(
     /// when the password was kept, typed or cleared on purpose.
     /// </summary>
     public IReadOnlyList<string> PasswordRemovedBecause { get; init; } = [];
+
+    internal static SaveResult DuplicateName(string name) => new(
+        SaveStatus.Invalid,
+        Errors: [new FieldError(DestinationField.Name.Key, $"A destination named \"{name}\" already exists (names are compared ignoring case).")])
+    {
+        NameTaken = true,
+    };
+}
+
+/// <summary>The grid's filter and sort as SQL, shared by the list and by export.</summary>
+internal static class DestinationListing
+{
+    public static IQueryable<Destination> Sort(IQueryable<Destination> source, DestinationSortColumn column, bool descending)
+    {
+        // Id is the final tie-breaker so paging is stable when many rows share a value.
+        IOrderedQueryable<Destination> ordered = column switch
+        {
+            DestinationSortColumn.Type => descending ? source.OrderByDescending(d => d.TypeId) : source.OrderBy(d => d.TypeId),
+            DestinationSortColumn.Server => descending ? source.OrderByDescending(d => d.ServerName).ThenByDescending(d => d.Port) : source.OrderBy(d => d.ServerName).ThenBy(d => d.Port),
+            DestinationSortColumn.Database => descending ? source.OrderByDescending(d => d.Database) : source.OrderBy(d => d.Database),
+            DestinationSortColumn.TlsMode => descending ? source.OrderByDescending(d => d.TlsMode) : source.OrderBy(d => d.TlsMode),
+            DestinationSortColumn.LastTest => descending ? source.OrderByDescending(d => d.LastTestAtUtc) : source.OrderBy(d => d.LastTestAtUtc),
+            DestinationSortColumn.UpdatedAt => descending ? source.OrderByDescending(d => d.UpdatedAtUtc) : source.OrderBy(d => d.UpdatedAtUtc),
+            _ => descending ? source.OrderByDescending(d => d.NormalizedName) : source.OrderBy(d => d.NormalizedName),
+        };
+        return descending ? ordered.ThenByDescending(d => d.Id) : ordered.ThenBy(d => d.Id);
+    }
+
+    /// <summary>The grid's "Type to filter": name (ignoring case), server or database containing the text. Export uses it too.</summary>
+    internal static IQueryable<Destination> Filter(IQueryable<Destination> destinations, string? filter)
+    {
+        filter = filter?.Trim();
+        if (string.IsNullOrEmpty(filter))
+        {
+            return destinations;
+        }
+
+        var normalized = filter.ToUpperInvariant();
+        var pattern = "%" + EscapeLike(filter) + "%";
+        return destinations.Where(d =>
+            d.NormalizedName.Contains(normalized)
+            || EF.Functions.Like(d.ServerName, pattern, "\\")
+            || EF.Functions.Like(d.Database, pattern, "\\"));
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

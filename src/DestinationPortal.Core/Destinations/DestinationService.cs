@@ -31,9 +31,9 @@ public sealed class DestinationService(
     {
         await guard.DemandAsync(PortalCapability.ViewDestinations, "reading destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var destinations = Filter(db.Destinations.AsNoTracking(), query.Filter);
+        var destinations = DestinationListing.Filter(db.Destinations.AsNoTracking(), query.Filter);
         var total = await destinations.CountAsync(cancellationToken);
-        var items = await Sort(destinations, query.SortBy, query.Descending)
+        var items = await DestinationListing.Sort(destinations, query.SortBy, query.Descending)
             .Skip(Math.Max(0, query.Skip))
             .Take(Math.Clamp(query.Take, 1, 500))
             .Select(d => new DestinationListItem(
@@ -140,7 +140,7 @@ public sealed class DestinationService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await NameTakenAsync(db, entity.NormalizedName, exceptId: null, cancellationToken))
         {
-            return DuplicateName(definition.Name);
+            return SaveResult.DuplicateName(definition.Name);
         }
 
         db.Destinations.Add(entity);
@@ -154,7 +154,7 @@ public sealed class DestinationService(
             details: copySource is null ? null : $"copied from \"{copySource}\" ({copiedFrom})"));
         if (!await TrySaveAsync(db, cancellationToken))
         {
-            return DuplicateName(definition.Name);
+            return SaveResult.DuplicateName(definition.Name);
         }
 
         logger.LogInformation("Destination {DestinationId} {DestinationName} created by {User}", entity.Id, entity.Name, currentUser.Name);
@@ -190,7 +190,7 @@ public sealed class DestinationService(
 
         if (await NameTakenAsync(db, Destination.Normalize(definition.Name), exceptId: id, cancellationToken))
         {
-            return DuplicateName(definition.Name);
+            return SaveResult.DuplicateName(definition.Name);
         }
 
         var before = entity.ToDefinition();
@@ -211,7 +211,7 @@ public sealed class DestinationService(
         {
             if (!await TrySaveAsync(db, cancellationToken))
             {
-                return DuplicateName(definition.Name);
+                return SaveResult.DuplicateName(definition.Name);
             }
         }
         catch (DbUpdateConcurrencyException)
@@ -305,55 +305,9 @@ public sealed class DestinationService(
         }
     }
 
-    private static SaveResult DuplicateName(string name) => new(
-        SaveStatus.Invalid,
-        Errors: [new FieldError(DestinationField.Name.Key, DuplicateNameMessage(name))])
-    {
-        NameTaken = true,
-    };
-
-    /// <summary>The Name message for a name another destination has; import plans use the same words.</summary>
-    public static string DuplicateNameMessage(string name) => $"A destination named \"{name}\" already exists (names are compared ignoring case).";
-
     private static SaveResult Conflict(Destination current) =>
         new(SaveStatus.Conflict, current.Id, current.Version, Conflict: new ConcurrencyConflict(current.UpdatedBy, current.UpdatedAtUtc, current.Version))
         {
             Stored = ForEdit(current),
         };
-
-    private static IQueryable<Destination> Sort(IQueryable<Destination> source, DestinationSortColumn column, bool descending)
-    {
-        // Id is the final tie-breaker so paging is stable when many rows share a value.
-        IOrderedQueryable<Destination> ordered = column switch
-        {
-            DestinationSortColumn.Type => descending ? source.OrderByDescending(d => d.TypeId) : source.OrderBy(d => d.TypeId),
-            DestinationSortColumn.Server => descending ? source.OrderByDescending(d => d.ServerName).ThenByDescending(d => d.Port) : source.OrderBy(d => d.ServerName).ThenBy(d => d.Port),
-            DestinationSortColumn.Database => descending ? source.OrderByDescending(d => d.Database) : source.OrderBy(d => d.Database),
-            DestinationSortColumn.TlsMode => descending ? source.OrderByDescending(d => d.TlsMode) : source.OrderBy(d => d.TlsMode),
-            DestinationSortColumn.LastTest => descending ? source.OrderByDescending(d => d.LastTestAtUtc) : source.OrderBy(d => d.LastTestAtUtc),
-            DestinationSortColumn.UpdatedAt => descending ? source.OrderByDescending(d => d.UpdatedAtUtc) : source.OrderBy(d => d.UpdatedAtUtc),
-            _ => descending ? source.OrderByDescending(d => d.NormalizedName) : source.OrderBy(d => d.NormalizedName),
-        };
-        return descending ? ordered.ThenByDescending(d => d.Id) : ordered.ThenBy(d => d.Id);
-    }
-
-    /// <summary>The grid's "Type to filter": name (ignoring case), server or database containing the text. Export uses it too.</summary>
-    internal static IQueryable<Destination> Filter(IQueryable<Destination> destinations, string? filter)
-    {
-        filter = filter?.Trim();
-        if (string.IsNullOrEmpty(filter))
-        {
-            return destinations;
-        }
-
-        var normalized = filter.ToUpperInvariant();
-        var pattern = "%" + EscapeLike(filter) + "%";
-        return destinations.Where(d =>
-            d.NormalizedName.Contains(normalized)
-            || EF.Functions.Like(d.ServerName, pattern, "\\")
-            || EF.Functions.Like(d.Database, pattern, "\\"));
-    }
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -37,7 +37,7 @@ public sealed class DestinationTransfer(
     {
         await guard.DemandAsync(PortalCapability.EditDestinations, "exporting destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = DestinationService.Filter(db.Destinations.AsNoTracking(), filter);
+        var query = DestinationListing.Filter(db.Destinations.AsNoTracking(), filter);
         if (ids is { Count: > 0 })
         {
             query = query.Where(d => ids.Contains(d.Id));
