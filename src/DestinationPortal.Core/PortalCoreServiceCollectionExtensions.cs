@@ -45,9 +45,6 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<SecretProtector>();
-        services.AddSingleton<IDestinationType, PostgreSqlDestinationType>();
-        services.AddSingleton<DestinationTypeCatalog>();
-        services.AddSingleton<DestinationValidator>();
         services.AddScoped<DestinationService>();
         services.AddScoped<DestinationTransfer>();
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using DestinationPortal.Core.Auditing;
@@ -44,7 +45,7 @@ public sealed class ApiTokenService(
             throw new ArgumentOutOfRangeException(nameof(lifetimeDays), $"A token lives 1 to {MaxLifetimeDays} days.");
         }
 
-        var token = TokenPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var token = TokenPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow().UtcDateTime;
         var entity = new ApiToken
         {
@@ -122,7 +123,4 @@ public sealed class ApiTokenService(
     }
 
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64UrlEncode(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

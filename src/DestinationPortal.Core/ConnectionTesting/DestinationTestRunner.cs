@@ -8,19 +8,18 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <summary>
 /// Test Connection as the portal offers it: tests what a form holds (saved or not, never saving), decides which
 /// password may be sent, lets other watchers of the destination see the run live, and records its outcome.
-/// The screens and the hub both call this; <see cref="IConnectionTester"/> does the network work. Every entry point
-/// checks the caller's role first and every run is audited. A run is recorded (history and audit) before its Result is
-/// announced to watchers, and never waits for them; <c>origin</c> names who asks (a page, a hub connection) so that
-/// watchers with the same origin are not sent the run's events back.
+/// The screens, the hub and the API call this; <see cref="IConnectionTester"/> does the network work. The role, the
+/// stored destination and the form are checked once, by <see cref="DestinationService.PrepareTestAsync"/>; every run
+/// is audited. A run is recorded (history and audit) before its Result is announced to watchers, and never waits for
+/// them; <c>origin</c> names who asks (a page, a hub connection) so that watchers with the same origin are not sent the
+/// run's events back.
 /// </summary>
 public sealed class DestinationTestRunner(
     DestinationService destinations,
-    DestinationValidator validator,
     IConnectionTester tester,
     ConnectionTestBroadcaster broadcaster,
     ConnectionTestHistory history,
     ICurrentUser currentUser,
-    AccessGuard guard,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -29,21 +28,8 @@ public sealed class DestinationTestRunner(
     public async IAsyncEnumerable<ConnectionTestEvent> TestSavedAsync(
         Guid destinationId, string? origin = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
-        var saved = await destinations.GetForTestAsync(destinationId, cancellationToken);
-        if (saved is null)
-        {
-            yield return Refusal("This destination does not exist (it may have been deleted).", field: null);
-            yield break;
-        }
-
-        if (validator.TryCreateDefinition(saved.Input, out var errors) is not { } definition)
-        {
-            yield return InvalidForm(errors);
-            yield break;
-        }
-
-        await foreach (var item in RunAsync(saved.Input, definition, saved, origin, cancellationToken))
+        var test = await destinations.PrepareTestAsync(destinationId, null, cancellationToken);
+        await foreach (var item in RunAsync(test, origin, cancellationToken))
         {
             yield return item;
         }
@@ -58,32 +44,40 @@ public sealed class DestinationTestRunner(
     public async IAsyncEnumerable<ConnectionTestEvent> TestAsync(
         Guid? destinationId, DestinationInput input, string? origin = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
-        if (validator.TryCreateDefinition(input, out var errors) is not { } definition)
-        {
-            yield return InvalidForm(errors);
-            yield break;
-        }
-
-        // One read gives the saved values and the stored password, which stays encrypted unless it may be sent.
-        var saved = destinationId is { } id ? await destinations.GetForTestAsync(id, cancellationToken) : null;
-        await foreach (var item in RunAsync(input, definition, saved, origin, cancellationToken))
+        var test = await destinations.PrepareTestAsync(destinationId, input, cancellationToken);
+        await foreach (var item in RunAsync(test, origin, cancellationToken))
         {
             yield return item;
         }
     }
 
-    private async IAsyncEnumerable<ConnectionTestEvent> RunAsync(
-        DestinationInput input, DestinationDefinition definition, DestinationForTest? saved, string? origin, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Runs a prepared test; one that is not Ready ends at once with a Result event saying why.</summary>
+    public async IAsyncEnumerable<ConnectionTestEvent> RunAsync(
+        PreparedTest test, string? origin = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(test);
+        if (test.Status == TestPreparation.NotFound)
+        {
+            yield return Refusal("This destination does not exist (it may have been deleted).", field: null);
+            yield break;
+        }
+
+        if (test.Status == TestPreparation.Invalid)
+        {
+            yield return InvalidForm(test.Errors);
+            yield break;
+        }
+
+        var definition = test.Definition!;
+        var saved = test.Saved;
         var runId = Guid.CreateVersion7();
         var startedAt = clock.GetUtcNow().UtcDateTime;
-        var (password, refusal) = ChoosePassword(input, definition, saved);
+        var (password, refusal) = ChoosePassword(test.Typed, definition, saved);
         var target = DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port);
         if (refusal is not null)
         {
             await AuditRunAsync(saved?.Id, definition.Name, target, "Refused: password not sent", refusal);
-            yield return Refusal(refusal, nameof(DestinationInput.Password), runId);
+            yield return Refusal(refusal, DestinationField.Password.Key, runId);
             yield break;
         }
 
@@ -98,7 +92,7 @@ public sealed class DestinationTestRunner(
                 {
                     // Persist, then announce: a watcher (or this caller) that reads history on the Result finds this run.
                     recorded = true;
-                    await RecordAsync(input, definition, saved, runId, startedAt, target, outcome, events);
+                    await RecordAsync(test, runId, startedAt, target, outcome, events);
                 }
 
                 if (saved is not null)
@@ -120,9 +114,10 @@ public sealed class DestinationTestRunner(
     }
 
     private async Task RecordAsync(
-        DestinationInput input, DestinationDefinition definition, DestinationForTest? saved, Guid runId, DateTime startedAt, string target,
-        ConnectionTestOutcome outcome, List<ConnectionTestEvent> events)
+        PreparedTest test, Guid runId, DateTime startedAt, string target, ConnectionTestOutcome outcome, List<ConnectionTestEvent> events)
     {
+        var definition = test.Definition!;
+        var saved = test.Saved;
         await AuditRunAsync(
             saved?.Id,
             definition.Name,
@@ -142,7 +137,7 @@ public sealed class DestinationTestRunner(
             StartedBy = currentUser.Name,
             Target = target,
             // A typed or cleared password is an unsaved change too: the stored destination was not what ran.
-            TestedUnsavedChanges = definition != saved.Definition || input.Password.Length > 0 || input.ClearPassword,
+            TestedUnsavedChanges = definition != saved.Definition || test.Typed is { Password.Length: > 0 } or { ClearPassword: true },
             Succeeded = outcome.Succeeded,
             ProblemStage = outcome.ProblemStage,
             Category = outcome.Category,
@@ -153,19 +148,19 @@ public sealed class DestinationTestRunner(
         }, CancellationToken.None);
     }
 
-    private static (string? Password, string? Refusal) ChoosePassword(DestinationInput input, DestinationDefinition tested, DestinationForTest? saved)
+    private static (string? Password, string? Refusal) ChoosePassword(DestinationInput? typed, DestinationDefinition tested, DestinationForTest? saved)
     {
-        if (input.WindowsAuthentication)
+        if (tested.WindowsAuthentication)
         {
             return (null, null);
         }
 
-        if (input.Password.Length > 0)
+        if (typed is { Password.Length: > 0 })
         {
-            return (input.Password, null);
+            return (typed.Password, null);
         }
 
-        if (saved is null || !saved.HasPassword || input.ClearPassword)
+        if (saved is null || !saved.HasPassword || typed is { ClearPassword: true })
         {
             return (null, null);
         }

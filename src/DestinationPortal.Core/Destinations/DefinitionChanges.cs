@@ -1,38 +1,40 @@
 namespace DestinationPortal.Core.Destinations;
 
-/// <summary>Names (as labelled on the form) of the fields that differ between two definitions: what the audit trail records, never values.</summary>
+/// <summary>Labels (<see cref="DestinationField.Label"/>) of the fields that differ between two definitions, in form order: what the audit trail records, never values.</summary>
 internal static class DefinitionChanges
 {
+    private static readonly Dictionary<DestinationField, Func<DestinationDefinition, object?>> ValueOf =
+        DestinationDefinition.Values.ToDictionary(v => v.Field, v => v.Value);
+
     public static List<string> Between(DestinationDefinition? before, DestinationDefinition after, bool passwordChanged)
     {
         var changed = new List<string>();
-        void Check<T>(string label, Func<DestinationDefinition, T> value, T defaultValue)
+        foreach (var field in DestinationField.All)
         {
-            var now = value(after);
-            var was = before is null ? defaultValue : value(before);
-            if (!EqualityComparer<T>.Default.Equals(was, now))
+            if (field == DestinationField.Password)
             {
-                changed.Add(label);
+                if (passwordChanged)
+                {
+                    changed.Add(field.Label);
+                }
+            }
+            else if (ValueOf.TryGetValue(field, out var value)
+                     && (before is null ? IsSet(value(after)) : !Equals(value(before), value(after))))
+            {
+                changed.Add(field.Label);
             }
         }
 
-        Check("Name", d => d.Name, "");
-        Check("Type", d => d.TypeId, "");
-        Check("Server Name", d => d.ServerName, "");
-        Check("TLS Mode", d => d.TlsMode, (TlsMode)(-1));
-        Check("Private endpoint", d => d.PrivateEndpoint, null);
-        Check("Port", d => d.Port, 0);
-        Check("Windows Authentication", d => d.WindowsAuthentication, false);
-        Check("Username", d => d.Username, "");
-        if (passwordChanged)
-        {
-            changed.Add("Password");
-        }
-
-        Check("Database", d => d.Database, "");
-        Check("CA certificate", d => d.CaCertificatePem, null);
-        Check("Timeout", d => d.TimeoutSeconds, 0);
-        Check("Kerberos service name", d => d.KerberosServiceName, "");
         return changed;
     }
+
+    // A new destination "changes" every field that holds something; TLS Mode always has a value worth recording.
+    private static bool IsSet(object? value) => value switch
+    {
+        null => false,
+        string text => text.Length > 0,
+        bool flag => flag,
+        int number => number != 0,
+        _ => true,
+    };
 }

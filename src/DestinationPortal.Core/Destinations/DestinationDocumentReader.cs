@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace DestinationPortal.Core.Destinations;
 
@@ -37,15 +38,11 @@ public static class DestinationDocumentReader
 
     public const int MaxEntries = 1000;
 
-    private static readonly HashSet<string> RootProperties = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "format", "version", "exportedAtUtc", "exportedBy", "destinations",
-    };
+    // A typo in a property name must not be silently ignored: the serializer refuses a property the type does not have.
+    private static readonly JsonSerializerOptions Strict = new(DestinationJson.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     private static readonly string[] EntryPropertyList =
         [.. typeof(DestinationDocumentEntry).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))];
-
-    private static readonly HashSet<string> EntryProperties = new(EntryPropertyList, StringComparer.OrdinalIgnoreCase);
 
     public static string TooLargeMessage { get; } =
         $"The document is larger than {MaxDocumentBytes:N0} bytes (1 MB), the most one import may be. Split it into several files.";
@@ -105,24 +102,31 @@ public static class DestinationDocumentReader
         }
 
         var problems = new List<ImportProblem>();
-        foreach (var property in root.EnumerateObject().Where(p => !RootProperties.Contains(p.Name)))
+        Header header;
+        try
         {
-            problems.Add(new ImportProblem(property.Name, $"Unknown property \"{property.Name}\". A document has format, version, exportedAtUtc, exportedBy and destinations."));
+            header = root.Deserialize<Header>(Strict)!;
+        }
+        catch (JsonException ex)
+        {
+            // Every header property is a JsonElement, so nothing but an unknown property can fail here. The rest of the
+            // document is still read, so one upload reports everything to fix.
+            var name = PropertyName(ex) ?? "";
+            problems.Add(new ImportProblem(name, $"Unknown property \"{name}\". A document has format, version, exportedAtUtc, exportedBy and destinations."));
+            header = root.Deserialize<Header>(DestinationJson.Options)!;
         }
 
-        var format = Property(root, "format");
-        if (format is { } f && (f.ValueKind != JsonValueKind.String || f.GetString() != DestinationDocument.FormatName))
+        if (header.Format is { ValueKind: not JsonValueKind.Undefined } f && (f.ValueKind != JsonValueKind.String || f.GetString() != DestinationDocument.FormatName))
         {
             problems.Add(new ImportProblem("format", $"format must be \"{DestinationDocument.FormatName}\"; this is not a destination export."));
         }
 
-        var version = Property(root, "version");
-        if (version is { } v && (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var number) || number != DestinationDocument.CurrentVersion))
+        if (header.Version is { ValueKind: not JsonValueKind.Undefined } v && (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var number) || number != DestinationDocument.CurrentVersion))
         {
             problems.Add(new ImportProblem("version", $"version must be {DestinationDocument.CurrentVersion}; this portal reads version {DestinationDocument.CurrentVersion} documents only."));
         }
 
-        if (Property(root, "destinations") is not { ValueKind: JsonValueKind.Array } list)
+        if (header.Destinations is not { ValueKind: JsonValueKind.Array } list)
         {
             problems.Add(new ImportProblem("destinations", Shape));
             return new DocumentReadResult([], problems);
@@ -135,8 +139,8 @@ public static class DestinationDocumentReader
             return new DocumentReadResult([], problems);
         }
 
-        _ = ReadOptional<DateTime?>(root, "exportedAtUtc", problems);
-        _ = ReadOptional<string?>(root, "exportedBy", problems);
+        CheckOptional<DateTime?>(header.ExportedAtUtc, "exportedAtUtc", problems);
+        CheckOptional<string?>(header.ExportedBy, "exportedBy", problems);
         var entries = new List<DocumentEntry>(count);
         var index = 0;
         foreach (var element in list.EnumerateArray())
@@ -161,71 +165,60 @@ public static class DestinationDocumentReader
             return null;
         }
 
-        var name = Property(element, "name") is { ValueKind: JsonValueKind.String } n ? n.GetString() : null;
-        var before = problems.Count;
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, "password", StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add(new ImportProblem($"{path}.{property.Name}",
-                    "Passwords are never imported (nor exported). Remove password from the file and set it after the import, on Destination Details or with PUT /api/destinations/{id}.",
-                    index, name));
-            }
-            else if (!EntryProperties.Contains(property.Name))
-            {
-                problems.Add(new ImportProblem($"{path}.{property.Name}",
-                    $"Unknown property \"{property.Name}\". A destination has {string.Join(", ", EntryPropertyList)}.", index, name));
-            }
-        }
-
-        if (problems.Count > before)
-        {
-            return null;
-        }
-
+        var name = element.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, "name", StringComparison.OrdinalIgnoreCase)).Value is { ValueKind: JsonValueKind.String } n
+            ? n.GetString()
+            : null;
         try
         {
-            return element.Deserialize<DestinationDocumentEntry>(DestinationJson.Options);
+            return element.Deserialize<DestinationDocumentEntry>(Strict);
         }
         catch (JsonException ex)
         {
             var (key, message) = DestinationJson.DescribeConversionError(typeof(DestinationDocumentEntry), ex);
+            if (PropertyName(ex) is { } property && !EntryPropertyList.Contains(property, StringComparer.OrdinalIgnoreCase))
+            {
+                key = property;
+                message = string.Equals(key, "password", StringComparison.OrdinalIgnoreCase)
+                    ? "Passwords are never imported (nor exported). Remove password from the file and set it after the import, on Destination Details or with PUT /api/destinations/{id}."
+                    : $"Unknown property \"{key}\". A destination has {string.Join(", ", EntryPropertyList)}.";
+            }
+
             problems.Add(new ImportProblem(key.Length == 0 ? path : $"{path}.{key}", message, index, name));
             return null;
         }
     }
 
-    private static T? ReadOptional<T>(JsonElement root, string name, List<ImportProblem> problems)
+    private static void CheckOptional<T>(JsonElement value, string name, List<ImportProblem> problems)
     {
-        if (Property(root, name) is not { } value)
+        if (value.ValueKind == JsonValueKind.Undefined)
         {
-            return default;
+            return;
         }
 
         try
         {
-            return value.Deserialize<T>(DestinationJson.Options);
+            _ = value.Deserialize<T>(DestinationJson.Options);
         }
         catch (JsonException)
         {
             problems.Add(new ImportProblem(name, $"{name} must be {DestinationJson.Describe(typeof(T))}."));
-            return default;
         }
     }
 
-    // Property names are matched ignoring case, as the serializer reads them.
-    private static JsonElement? Property(JsonElement element, string name)
+    // The top-level property an error is about, from its path ($.name or $['odd name']); null for a deeper path.
+    private static string? PropertyName(JsonException exception)
     {
-        foreach (var property in element.EnumerateObject())
+        var path = exception.Path ?? "$";
+        if (path.StartsWith("$['", StringComparison.Ordinal) && path.EndsWith("']", StringComparison.Ordinal) && path.IndexOf("']", StringComparison.Ordinal) == path.Length - 2)
         {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return property.Value;
-            }
+            return path[3..^2];
         }
 
-        return null;
+        return path.StartsWith("$.", StringComparison.Ordinal) && path.IndexOfAny(['.', '['], 2) < 0 ? path[2..] : null;
     }
+
+    // The document's top level as the serializer sees it; a property not listed here is refused.
+    private sealed record Header(JsonElement Format, JsonElement Version, JsonElement ExportedAtUtc, JsonElement ExportedBy, JsonElement Destinations);
 
     private static DocumentReadResult Fail(string message) => new([], [new ImportProblem("", message)]);
 }

@@ -6,29 +6,10 @@ namespace DestinationPortal.Core.Destinations;
 
 /// <summary>
 /// How destinations look in JSON (the REST API and the export/import document): camelCase names, enums by name
-/// only, and the JSON name of each form field, so a validator message lands on the property the caller sent.
+/// only, and the JSON name of each form field (from <see cref="DestinationField"/>), so a validator message lands on the property the caller sent.
 /// </summary>
 public static class DestinationJson
 {
-    private static readonly Dictionary<string, string> PropertyNames = new(StringComparer.Ordinal)
-    {
-        [nameof(DestinationInput.Name)] = "name",
-        [nameof(DestinationInput.TypeId)] = "type",
-        [nameof(DestinationInput.ServerName)] = "serverName",
-        [nameof(DestinationInput.TlsMode)] = "tlsMode",
-        [nameof(DestinationInput.UsePrivateEndpoint)] = "privateEndpoint",
-        [nameof(DestinationInput.PrivateEndpoint)] = "privateEndpoint",
-        [nameof(DestinationInput.Port)] = "port",
-        [nameof(DestinationInput.WindowsAuthentication)] = "windowsAuthentication",
-        [nameof(DestinationInput.Username)] = "username",
-        [nameof(DestinationInput.Password)] = "password",
-        [nameof(DestinationInput.ClearPassword)] = "clearPassword",
-        [nameof(DestinationInput.Database)] = "database",
-        [nameof(DestinationInput.CaCertificate)] = "caCertificate",
-        [nameof(DestinationInput.TimeoutSeconds)] = "timeoutSeconds",
-        [nameof(DestinationInput.KerberosServiceName)] = "kerberosServiceName",
-    };
-
     /// <summary>
     /// Web defaults (camelCase, case-insensitive reading) with enums as exactly one name (<see cref="StrictEnumConverter"/>).
     /// Numbers for enums are refused: <c>"tlsMode": 4</c> would silently mean whatever the declaration order says today.
@@ -44,9 +25,9 @@ public static class DestinationJson
         options.Converters.Add(new StrictEnumConverter());
     }
 
-    /// <summary>The JSON property for a <see cref="FieldError.Field"/> (a <see cref="DestinationInput"/> property name).</summary>
+    /// <summary>The JSON property for a <see cref="FieldError.Field"/> (<see cref="DestinationField.JsonName"/>).</summary>
     public static string PropertyName(string field) =>
-        PropertyNames.TryGetValue(field, out var name) ? name : JsonNamingPolicy.CamelCase.ConvertName(field);
+        DestinationField.Find(field)?.JsonName ?? JsonNamingPolicy.CamelCase.ConvertName(field);
 
     /// <summary>
     /// Says in plain words what is wrong with a value System.Text.Json could not convert: the property (as a JSON

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace DestinationPortal.Core.Destinations;
 
 public enum DestinationSortColumn
@@ -19,10 +21,11 @@ public sealed record DestinationListQuery(
     int Skip = 0,
     int Take = 25);
 
-public sealed record DestinationSummary(
+/// <summary>One row of <c>GET /api/destinations</c>: what the Manage Destinations grid shows.</summary>
+public sealed record DestinationListItem(
     Guid Id,
     string Name,
-    string TypeId,
+    string Type,
     string ServerName,
     int Port,
     string Database,
@@ -32,12 +35,15 @@ public sealed record DestinationSummary(
     DateTime UpdatedAtUtc,
     string UpdatedBy);
 
-public sealed record DestinationPage(IReadOnlyList<DestinationSummary> Items, int TotalCount);
+public sealed record DestinationPage(IReadOnlyList<DestinationListItem> Items, int TotalCount);
 
-/// <summary>What Destination Details needs to edit a stored destination. The password itself is never part of it.</summary>
+/// <summary>
+/// A stored destination as the screens and the API read it: the definition and who changed it when. The password itself
+/// is never part of it; <see cref="DestinationInput.From"/> turns <see cref="Definition"/> into a form.
+/// </summary>
 public sealed record DestinationForEdit(
     Guid Id,
-    DestinationInput Input,
+    DestinationDefinition Definition,
     bool HasPassword,
     Guid Version,
     DateTime CreatedAtUtc,
@@ -63,6 +69,9 @@ public sealed record SaveResult(
     IReadOnlyList<FieldError>? Errors = null,
     ConcurrencyConflict? Conflict = null)
 {
+    /// <summary>The destination as stored after the save (Saved), or as someone else saved it (Conflict); read in the same call.</summary>
+    public DestinationForEdit? Stored { get; init; }
+
     public IReadOnlyList<FieldError> FieldErrors => Errors ?? [];
 
     /// <summary>
@@ -76,4 +85,51 @@ public sealed record SaveResult(
     /// when the password was kept, typed or cleared on purpose.
     /// </summary>
     public IReadOnlyList<string> PasswordRemovedBecause { get; init; } = [];
+
+    internal static SaveResult DuplicateName(string name) => new(
+        SaveStatus.Invalid,
+        Errors: [new FieldError(DestinationField.Name.Key, $"A destination named \"{name}\" already exists (names are compared ignoring case).")])
+    {
+        NameTaken = true,
+    };
+}
+
+/// <summary>The grid's filter and sort as SQL, shared by the list and by export.</summary>
+internal static class DestinationListing
+{
+    public static IQueryable<Destination> Sort(IQueryable<Destination> source, DestinationSortColumn column, bool descending)
+    {
+        // Id is the final tie-breaker so paging is stable when many rows share a value.
+        IOrderedQueryable<Destination> ordered = column switch
+        {
+            DestinationSortColumn.Type => descending ? source.OrderByDescending(d => d.TypeId) : source.OrderBy(d => d.TypeId),
+            DestinationSortColumn.Server => descending ? source.OrderByDescending(d => d.ServerName).ThenByDescending(d => d.Port) : source.OrderBy(d => d.ServerName).ThenBy(d => d.Port),
+            DestinationSortColumn.Database => descending ? source.OrderByDescending(d => d.Database) : source.OrderBy(d => d.Database),
+            DestinationSortColumn.TlsMode => descending ? source.OrderByDescending(d => d.TlsMode) : source.OrderBy(d => d.TlsMode),
+            DestinationSortColumn.LastTest => descending ? source.OrderByDescending(d => d.LastTestAtUtc) : source.OrderBy(d => d.LastTestAtUtc),
+            DestinationSortColumn.UpdatedAt => descending ? source.OrderByDescending(d => d.UpdatedAtUtc) : source.OrderBy(d => d.UpdatedAtUtc),
+            _ => descending ? source.OrderByDescending(d => d.NormalizedName) : source.OrderBy(d => d.NormalizedName),
+        };
+        return descending ? ordered.ThenByDescending(d => d.Id) : ordered.ThenBy(d => d.Id);
+    }
+
+    /// <summary>The grid's "Type to filter": name (ignoring case), server or database containing the text. Export uses it too.</summary>
+    internal static IQueryable<Destination> Filter(IQueryable<Destination> destinations, string? filter)
+    {
+        filter = filter?.Trim();
+        if (string.IsNullOrEmpty(filter))
+        {
+            return destinations;
+        }
+
+        var normalized = filter.ToUpperInvariant();
+        var pattern = "%" + EscapeLike(filter) + "%";
+        return destinations.Where(d =>
+            d.NormalizedName.Contains(normalized)
+            || EF.Functions.Like(d.ServerName, pattern, "\\")
+            || EF.Functions.Like(d.Database, pattern, "\\"));
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -16,7 +16,6 @@ namespace DestinationPortal.Core.Destinations;
 /// </summary>
 public sealed class DestinationService(
     IDbContextFactory<PortalDbContext> dbFactory,
-    DestinationValidator validator,
     SecretProtector secrets,
     SqliteWriteGate writeGate,
     ICurrentUser currentUser,
@@ -32,12 +31,12 @@ public sealed class DestinationService(
     {
         await guard.DemandAsync(PortalCapability.ViewDestinations, "reading destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var destinations = Filter(db.Destinations.AsNoTracking(), query.Filter);
+        var destinations = DestinationListing.Filter(db.Destinations.AsNoTracking(), query.Filter);
         var total = await destinations.CountAsync(cancellationToken);
-        var items = await Sort(destinations, query.SortBy, query.Descending)
+        var items = await DestinationListing.Sort(destinations, query.SortBy, query.Descending)
             .Skip(Math.Max(0, query.Skip))
             .Take(Math.Clamp(query.Take, 1, 500))
-            .Select(d => new DestinationSummary(
+            .Select(d => new DestinationListItem(
                 d.Id, d.Name, d.TypeId, d.ServerName, d.Port, d.Database, d.TlsMode,
                 d.LastTestSucceeded, d.LastTestAtUtc, d.UpdatedAtUtc, d.UpdatedBy))
             .ToListAsync(cancellationToken);
@@ -49,45 +48,76 @@ public sealed class DestinationService(
         await guard.DemandAsync(PortalCapability.ViewDestinations, "reading destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-        return d is null
-            ? null
-            : new DestinationForEdit(d.Id, ToInput(d), d.ProtectedPassword is not null, d.Version, d.CreatedAtUtc, d.CreatedBy, d.UpdatedAtUtc, d.UpdatedBy);
+        return d is null ? null : ForEdit(d);
     }
 
     /// <summary>A new, unsaved form pre-filled from a stored destination, named "Copy of …". The password is not copied.</summary>
     public async Task<DestinationInput?> GetCopyAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var source = await GetForEditAsync(id, cancellationToken);
-        if (source is null)
-        {
-            return null;
-        }
-
-        var copy = source.Input.Clone();
-        var name = "Copy of " + source.Input.Name;
-        copy.Name = name.Length <= DestinationValidator.MaxNameLength ? name : name[..DestinationValidator.MaxNameLength].TrimEnd();
-        copy.Password = "";
-        copy.ClearPassword = false;
-        return copy;
+        return source is null ? null : DestinationInput.From(source.Definition) with { Name = CopyName(source.Definition.Name) };
     }
 
     /// <summary>
-    /// A stored destination for Test Connection: its values and its (still encrypted) password in one read, or null
-    /// when it does not exist.
+    /// Creates a copy of a stored destination in one step (the API's copy): named <paramref name="name"/> or "Copy of …",
+    /// with <paramref name="password"/> or none; the stored password is never copied. NotFound when the source is gone.
     /// </summary>
-    public async Task<DestinationForTest?> GetForTestAsync(Guid id, CancellationToken cancellationToken = default)
+    public async Task<SaveResult> CopyAsync(Guid id, string? name, string? password, CancellationToken cancellationToken = default)
+    {
+        await guard.DemandAsync(PortalCapability.EditDestinations, "creating destinations", cancellationToken);
+        DestinationDefinition? source;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            source = (await db.Destinations.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken))?.ToDefinition();
+        }
+
+        return source is null
+            ? new SaveResult(SaveStatus.NotFound)
+            : await CreateCheckedAsync(DestinationInput.From(source) with { Name = name ?? CopyName(source.Name), Password = password ?? "" }, id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Test Connection's one check: the caller's role, the stored destination <paramref name="id"/> (if any: NotFound when
+    /// it is gone) and the form <paramref name="input"/> (Invalid with the validator's messages). Without a form, the stored
+    /// destination is tested exactly as saved. The runner runs only what this returns Ready.
+    /// </summary>
+    /// <exception cref="PortalAccessDeniedException">The caller's role does not allow testing (audited).</exception>
+    public async Task<PreparedTest> PrepareTestAsync(Guid? id, DestinationInput? input, CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
+        DestinationForTest? saved = null;
+        if (id is { } destinationId && (saved = await ReadForTestAsync(destinationId, cancellationToken)) is null)
+        {
+            return PreparedTest.NotFound;
+        }
+
+        if (input is null)
+        {
+            return saved is null ? throw new ArgumentException("A test needs a stored destination or a form.", nameof(input)) : PreparedTest.Ready(saved.Definition, null, saved);
+        }
+
+        var definition = DestinationValidator.TryCreateDefinition(input, out var errors);
+        return definition is null ? PreparedTest.Invalid(errors) : PreparedTest.Ready(definition, input, saved);
+    }
+
+    private async Task<DestinationForTest?> ReadForTestAsync(Guid id, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-        return d is null ? null : new DestinationForTest(d.Id, ToInput(d), d.ToDefinition(), d.ProtectedPassword, secrets);
+        return d is null ? null : new DestinationForTest(d.Id, d.ToDefinition(), d.ProtectedPassword, secrets);
     }
 
     /// <summary>Creates a destination. <paramref name="copiedFrom"/> names the destination it was copied from, for the audit trail.</summary>
     public async Task<SaveResult> CreateAsync(DestinationInput input, Guid? copiedFrom = null, CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.EditDestinations, "creating destinations", cancellationToken);
-        var definition = validator.TryCreateDefinition(input, out var errors);
+        return await CreateCheckedAsync(input, copiedFrom, cancellationToken);
+    }
+
+    // The role is checked by the caller, once.
+    private async Task<SaveResult> CreateCheckedAsync(DestinationInput input, Guid? copiedFrom, CancellationToken cancellationToken)
+    {
+        var definition = DestinationValidator.TryCreateDefinition(input, out var errors);
         if (definition is null)
         {
             return new SaveResult(SaveStatus.Invalid, Errors: errors);
@@ -109,7 +139,7 @@ public sealed class DestinationService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await NameTakenAsync(db, entity.NormalizedName, exceptId: null, cancellationToken))
         {
-            return DuplicateName(definition.Name);
+            return SaveResult.DuplicateName(definition.Name);
         }
 
         db.Destinations.Add(entity);
@@ -123,21 +153,22 @@ public sealed class DestinationService(
             details: copySource is null ? null : $"copied from \"{copySource}\" ({copiedFrom})"));
         if (!await TrySaveAsync(db, cancellationToken))
         {
-            return DuplicateName(definition.Name);
+            return SaveResult.DuplicateName(definition.Name);
         }
 
         logger.LogInformation("Destination {DestinationId} {DestinationName} created by {User}", entity.Id, entity.Name, currentUser.Name);
-        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version);
+        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version) { Stored = ForEdit(entity) };
     }
 
     /// <summary>
     /// Saves over the version the editor loaded. If someone saved in between, nothing is written and the result
     /// says who and when; saving again with <see cref="ConcurrencyConflict.CurrentVersion"/> is the Overwrite choice.
+    /// A null <paramref name="expectedVersion"/> saves over whatever is stored (the API's <c>If-Match: *</c>).
     /// </summary>
-    public async Task<SaveResult> UpdateAsync(Guid id, Guid expectedVersion, DestinationInput input, CancellationToken cancellationToken = default)
+    public async Task<SaveResult> UpdateAsync(Guid id, Guid? expectedVersion, DestinationInput input, CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.EditDestinations, "editing destinations", cancellationToken);
-        var definition = validator.TryCreateDefinition(input, out var errors);
+        var definition = DestinationValidator.TryCreateDefinition(input, out var errors);
         if (definition is null)
         {
             return new SaveResult(SaveStatus.Invalid, Errors: errors);
@@ -150,14 +181,14 @@ public sealed class DestinationService(
             return new SaveResult(SaveStatus.NotFound);
         }
 
-        if (entity.Version != expectedVersion)
+        if (expectedVersion is { } expected && entity.Version != expected)
         {
             return Conflict(entity);
         }
 
         if (await NameTakenAsync(db, Destination.Normalize(definition.Name), exceptId: id, cancellationToken))
         {
-            return DuplicateName(definition.Name);
+            return SaveResult.DuplicateName(definition.Name);
         }
 
         var before = entity.ToDefinition();
@@ -178,7 +209,7 @@ public sealed class DestinationService(
         {
             if (!await TrySaveAsync(db, cancellationToken))
             {
-                return DuplicateName(definition.Name);
+                return SaveResult.DuplicateName(definition.Name);
             }
         }
         catch (DbUpdateConcurrencyException)
@@ -190,7 +221,7 @@ public sealed class DestinationService(
         }
 
         logger.LogInformation("Destination {DestinationId} {DestinationName} updated by {User}", entity.Id, entity.Name, currentUser.Name);
-        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version) { PasswordRemovedBecause = removedBecause };
+        return new SaveResult(SaveStatus.Saved, entity.Id, entity.Version) { PasswordRemovedBecause = removedBecause, Stored = ForEdit(entity) };
     }
 
     /// <summary>Deletes the destination; false when it was already gone.</summary>
@@ -215,7 +246,7 @@ public sealed class DestinationService(
         }
 
         db.AuditEntries.Add(audit.Entry(
-            AuditActions.DestinationDeleted, destinationId: entity.Id, destinationName: entity.Name, target: DestinationDefinition.FormatEndpoint(entity.PrivateEndpoint ?? entity.ServerName, entity.Port)));
+            AuditActions.DestinationDeleted, destinationId: entity.Id, destinationName: entity.Name, target: DestinationDefinition.FormatEndpoint(entity.ToDefinition().ConnectHost, entity.Port)));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -223,22 +254,14 @@ public sealed class DestinationService(
         return true;
     }
 
-    private static DestinationInput ToInput(Destination d) => new()
+    private static DestinationForEdit ForEdit(Destination d) =>
+        new(d.Id, d.ToDefinition(), d.ProtectedPassword is not null, d.Version, d.CreatedAtUtc, d.CreatedBy, d.UpdatedAtUtc, d.UpdatedBy);
+
+    private static string CopyName(string name)
     {
-        Name = d.Name,
-        TypeId = d.TypeId,
-        ServerName = d.ServerName,
-        TlsMode = d.TlsMode,
-        UsePrivateEndpoint = d.PrivateEndpoint is not null,
-        PrivateEndpoint = d.PrivateEndpoint ?? "",
-        Port = d.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        WindowsAuthentication = d.WindowsAuthentication,
-        Username = d.Username,
-        Database = d.Database,
-        CaCertificate = d.CaCertificatePem ?? "",
-        TimeoutSeconds = d.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        KerberosServiceName = d.KerberosServiceName,
-    };
+        var copy = "Copy of " + name;
+        return copy.Length <= DestinationValidator.MaxNameLength ? copy : copy[..DestinationValidator.MaxNameLength].TrimEnd();
+    }
 
     /// <summary>
     /// A typed password is bound to <paramref name="target"/>. Without one, a stored password stays only while the
@@ -282,52 +305,9 @@ public sealed class DestinationService(
         }
     }
 
-    private static SaveResult DuplicateName(string name) => new(
-        SaveStatus.Invalid,
-        Errors: [new FieldError(nameof(DestinationInput.Name), DuplicateNameMessage(name))])
-    {
-        NameTaken = true,
-    };
-
-    /// <summary>The Name message for a name another destination has; import plans use the same words.</summary>
-    public static string DuplicateNameMessage(string name) => $"A destination named \"{name}\" already exists (names are compared ignoring case).";
-
     private static SaveResult Conflict(Destination current) =>
-        new(SaveStatus.Conflict, current.Id, current.Version, Conflict: new ConcurrencyConflict(current.UpdatedBy, current.UpdatedAtUtc, current.Version));
-
-    private static IQueryable<Destination> Sort(IQueryable<Destination> source, DestinationSortColumn column, bool descending)
-    {
-        // Id is the final tie-breaker so paging is stable when many rows share a value.
-        IOrderedQueryable<Destination> ordered = column switch
+        new(SaveStatus.Conflict, current.Id, current.Version, Conflict: new ConcurrencyConflict(current.UpdatedBy, current.UpdatedAtUtc, current.Version))
         {
-            DestinationSortColumn.Type => descending ? source.OrderByDescending(d => d.TypeId) : source.OrderBy(d => d.TypeId),
-            DestinationSortColumn.Server => descending ? source.OrderByDescending(d => d.ServerName).ThenByDescending(d => d.Port) : source.OrderBy(d => d.ServerName).ThenBy(d => d.Port),
-            DestinationSortColumn.Database => descending ? source.OrderByDescending(d => d.Database) : source.OrderBy(d => d.Database),
-            DestinationSortColumn.TlsMode => descending ? source.OrderByDescending(d => d.TlsMode) : source.OrderBy(d => d.TlsMode),
-            DestinationSortColumn.LastTest => descending ? source.OrderByDescending(d => d.LastTestAtUtc) : source.OrderBy(d => d.LastTestAtUtc),
-            DestinationSortColumn.UpdatedAt => descending ? source.OrderByDescending(d => d.UpdatedAtUtc) : source.OrderBy(d => d.UpdatedAtUtc),
-            _ => descending ? source.OrderByDescending(d => d.NormalizedName) : source.OrderBy(d => d.NormalizedName),
+            Stored = ForEdit(current),
         };
-        return descending ? ordered.ThenByDescending(d => d.Id) : ordered.ThenBy(d => d.Id);
-    }
-
-    /// <summary>The grid's "Type to filter": name (ignoring case), server or database containing the text. Export uses it too.</summary>
-    internal static IQueryable<Destination> Filter(IQueryable<Destination> destinations, string? filter)
-    {
-        filter = filter?.Trim();
-        if (string.IsNullOrEmpty(filter))
-        {
-            return destinations;
-        }
-
-        var normalized = filter.ToUpperInvariant();
-        var pattern = "%" + EscapeLike(filter) + "%";
-        return destinations.Where(d =>
-            d.NormalizedName.Contains(normalized)
-            || EF.Functions.Like(d.ServerName, pattern, "\\")
-            || EF.Functions.Like(d.Database, pattern, "\\"));
-    }
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

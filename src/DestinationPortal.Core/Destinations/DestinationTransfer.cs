@@ -22,7 +22,6 @@ namespace DestinationPortal.Core.Destinations;
 /// </remarks>
 public sealed class DestinationTransfer(
     IDbContextFactory<PortalDbContext> dbFactory,
-    DestinationValidator validator,
     SqliteWriteGate writeGate,
     ICurrentUser currentUser,
     AccessGuard guard,
@@ -38,7 +37,7 @@ public sealed class DestinationTransfer(
     {
         await guard.DemandAsync(PortalCapability.EditDestinations, "exporting destinations", cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = DestinationService.Filter(db.Destinations.AsNoTracking(), filter);
+        var query = DestinationListing.Filter(db.Destinations.AsNoTracking(), filter);
         if (ids is { Count: > 0 })
         {
             query = query.Where(d => ids.Contains(d.Id));
@@ -151,7 +150,7 @@ public sealed class DestinationTransfer(
 
     // The form's validator on every entry that could be read, then names and ids that appear twice. Problems are
     // kept in file order, so the first message is about the first entry to fix.
-    private List<ValidEntry> Validate(IReadOnlyList<DocumentEntry> entries, List<ImportProblem> problems)
+    private static List<ValidEntry> Validate(IReadOnlyList<DocumentEntry> entries, List<ImportProblem> problems)
     {
         var valid = new List<ValidEntry>(entries.Count);
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -159,7 +158,7 @@ public sealed class DestinationTransfer(
         foreach (var (index, entry) in entries)
         {
             var path = $"destinations[{index.ToString(CultureInfo.InvariantCulture)}]";
-            var definition = validator.TryCreateDefinition(entry.ToInput(), out var errors);
+            var definition = DestinationValidator.TryCreateDefinition(entry.ToInput(), out var errors);
             foreach (var error in errors)
             {
                 problems.Add(new ImportProblem($"{path}.{DestinationJson.PropertyName(error.Field)}", error.Message, index, entry.Name));

@@ -1,35 +1,70 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace DestinationPortal.Core.Destinations;
 
 /// <summary>
-/// The one place that decides whether a form is valid: the form, the service, the REST API and import all call it,
-/// so a rule and its wording exist once.
+/// The one place that decides whether a form is valid and turns it into a <see cref="DestinationDefinition"/>: the
+/// service (for the screens and the REST API) and import call it, so a rule and its wording exist once. Messages name
+/// fields by <see cref="DestinationField.Label"/> and are keyed by <see cref="DestinationField.Key"/>.
 /// </summary>
-public sealed class DestinationValidator(DestinationTypeCatalog types)
+public static class DestinationValidator
 {
     public const int MaxNameLength = 100;
 
-    public IReadOnlyList<FieldError> Validate(DestinationInput input)
+    public static IReadOnlyList<FieldError> Validate(DestinationInput input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var errors = new List<FieldError>();
-        var nameError = FieldRules.DisplayName("Name", input.Name.Trim(), MaxNameLength);
-        if (nameError is not null)
+        void Check(DestinationField field, string? message)
         {
-            errors.Add(new FieldError(nameof(input.Name), nameError));
+            if (message is not null)
+            {
+                errors.Add(new FieldError(field.Key, message));
+            }
         }
 
-        var type = types.Find(input.TypeId);
-        if (type is null)
+        Check(DestinationField.Name, FieldRules.DisplayName(DestinationField.Name.Label, input.Name.Trim(), MaxNameLength));
+        if (!string.Equals(input.TypeId, PostgreSqlDestinationType.Id, StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add(new FieldError(nameof(input.TypeId), "Type must be one of: " + string.Join(", ", types.All.Select(t => t.DisplayName)) + "."));
+            Check(DestinationField.Type, $"Type must be one of: {PostgreSqlDestinationType.DisplayName}.");
             return errors;
         }
 
-        errors.AddRange(type.Validate(input));
+        Check(DestinationField.ServerName, FieldRules.HostName(DestinationField.ServerName.Label, input.ServerName));
+        if (!Enum.IsDefined(input.TlsMode))
+        {
+            Check(DestinationField.TlsMode, "TLS Mode must be one of Prefer, Require, Disable, Allow, Verify CA or Verify Full.");
+        }
+
+        if (input.UsePrivateEndpoint)
+        {
+            Check(DestinationField.PrivateEndpoint, FieldRules.HostName(DestinationField.PrivateEndpoint.Label, input.PrivateEndpoint));
+        }
+
+        Check(DestinationField.Port, FieldRules.IntegerInRange(DestinationField.Port.Label, input.Port, 1, 65535, out _));
+        Check(DestinationField.Username, FieldRules.PostgresIdentifier(DestinationField.Username.Label, input.Username, required: !input.WindowsAuthentication));
+        Check(DestinationField.Password, FieldRules.OptionalText(DestinationField.Password.Label, input.Password, 1_000));
+        Check(DestinationField.Database, FieldRules.PostgresIdentifier(DestinationField.Database.Label, input.Database, required: true));
+        // The CA certificate and the Kerberos service name are only shown (and only kept) where they apply,
+        // so a hidden field can never block a save with a message the user cannot see.
+        if (input.TlsMode.ChecksCertificate())
+        {
+            Check(DestinationField.CaCertificate, CaCertificate(input.CaCertificate));
+        }
+
+        Check(DestinationField.TimeoutSeconds, FieldRules.IntegerInRange(DestinationField.TimeoutSeconds.Label, input.TimeoutSeconds, 1, 120, out _));
+        if (input.WindowsAuthentication)
+        {
+            Check(DestinationField.KerberosServiceName, KerberosServiceName(input.KerberosServiceName));
+        }
+
         return errors;
     }
 
     /// <summary>Validates and, when valid, returns the trimmed, typed definition.</summary>
-    public DestinationDefinition? TryCreateDefinition(DestinationInput input, out IReadOnlyList<FieldError> errors)
+    public static DestinationDefinition? TryCreateDefinition(DestinationInput input, out IReadOnlyList<FieldError> errors)
     {
         errors = Validate(input);
         if (errors.Count > 0)
@@ -37,19 +72,63 @@ public sealed class DestinationValidator(DestinationTypeCatalog types)
             return null;
         }
 
-        var type = types.Find(input.TypeId)!;
         return new DestinationDefinition(
             Name: input.Name.Trim(),
-            TypeId: type.TypeId,
+            TypeId: PostgreSqlDestinationType.Id,
             ServerName: FieldRules.NormalizeHost(input.ServerName)!,
             TlsMode: input.TlsMode,
             PrivateEndpoint: input.UsePrivateEndpoint ? FieldRules.NormalizeHost(input.PrivateEndpoint) : null,
-            Port: int.Parse(input.Port.Trim(), System.Globalization.CultureInfo.InvariantCulture),
+            Port: int.Parse(input.Port.Trim(), CultureInfo.InvariantCulture),
             WindowsAuthentication: input.WindowsAuthentication,
             Username: input.Username.Trim(),
             Database: input.Database.Trim(),
             CaCertificatePem: input.TlsMode.ChecksCertificate() && !string.IsNullOrWhiteSpace(input.CaCertificate) ? input.CaCertificate.Trim() : null,
-            TimeoutSeconds: int.Parse(input.TimeoutSeconds.Trim(), System.Globalization.CultureInfo.InvariantCulture),
+            TimeoutSeconds: int.Parse(input.TimeoutSeconds.Trim(), CultureInfo.InvariantCulture),
             KerberosServiceName: input.WindowsAuthentication ? input.KerberosServiceName.Trim() : PostgreSqlDestinationType.DefaultKerberosServiceName);
+    }
+
+    /// <summary>Empty, or one or more PEM certificates that all parse as X.509.</summary>
+    public static string? CaCertificate(string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (value.Length > FieldRules.MaxCertificateChars)
+        {
+            return $"CA certificate must be at most {FieldRules.MaxCertificateChars:N0} characters; paste only the CA certificate(s), not a whole bundle.";
+        }
+
+        try
+        {
+            var certificates = new X509Certificate2Collection();
+            certificates.ImportFromPem(value);
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+
+            return certificates.Count == 0
+                ? "CA certificate must be PEM text starting with -----BEGIN CERTIFICATE-----."
+                : null;
+        }
+        catch (CryptographicException)
+        {
+            return "CA certificate is not a valid PEM X.509 certificate.";
+        }
+    }
+
+    private static string? KerberosServiceName(string value)
+    {
+        var name = value.Trim();
+        if (name.Length == 0)
+        {
+            return "Kerberos service name is required with Windows Authentication (usually postgres).";
+        }
+
+        return name.Length > 63 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? "Kerberos service name may contain only letters, digits, '-', '_' and '.', at most 63 characters."
+            : null;
     }
 }

@@ -20,19 +20,15 @@ namespace DestinationPortal.Core.Destinations;
 /// </remarks>
 public static class PasswordBinding
 {
-    // Labels as the form and the audit trail name the fields (DefinitionChanges uses the same words).
-    private static readonly (string Label, Func<DestinationDefinition, string?> Value)[] BoundFields =
+    // The target, in the order its values are hashed (TargetKey): reordering would orphan every stored password.
+    private static readonly DestinationField[] Target =
     [
-        ("Type", d => d.TypeId),
-        ("Server Name", d => d.ServerName),
-        ("TLS Mode", d => d.TlsMode.ToString()),
-        ("Private endpoint", d => d.PrivateEndpoint),
-        ("Port", d => d.Port.ToString(CultureInfo.InvariantCulture)),
-        ("Username", d => d.Username),
-        ("Database", d => d.Database),
-        ("CA certificate", d => d.CaCertificatePem),
-        ("Kerberos service name", d => d.KerberosServiceName),
+        DestinationField.Type, DestinationField.ServerName, DestinationField.TlsMode, DestinationField.PrivateEndpoint, DestinationField.Port,
+        DestinationField.Username, DestinationField.Database, DestinationField.CaCertificate, DestinationField.KerberosServiceName,
     ];
+
+    private static readonly (string Label, Func<DestinationDefinition, string?> Value)[] BoundFields =
+        [.. Target.Select(field => (field.Label, AsText(DestinationDefinition.Values.Single(v => v.Field == field).Value)))];
 
     /// <summary>The labels of the bound fields in which <paramref name="other"/> differs from <paramref name="savedFor"/>, in form order; empty when they share a target.</summary>
     public static IReadOnlyList<string> ChangedFields(DestinationDefinition savedFor, DestinationDefinition other)
@@ -54,6 +50,9 @@ public static class PasswordBinding
         var canonical = JsonSerializer.SerializeToUtf8Bytes(BoundFields.Select(f => f.Value(target)).ToArray());
         return Convert.ToHexString(SHA256.HashData(canonical));
     }
+
+    private static Func<DestinationDefinition, string?> AsText(Func<DestinationDefinition, object?> value) =>
+        d => value(d) is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : (string?)value(d);
 
     /// <summary>"Server Name", "Server Name and Port", "Server Name, Port and TLS Mode".</summary>
     public static string Describe(IReadOnlyList<string> changedFields)

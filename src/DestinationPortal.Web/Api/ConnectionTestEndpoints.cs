@@ -1,4 +1,3 @@
-using DestinationPortal.Core.Access;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 
@@ -6,7 +5,8 @@ namespace DestinationPortal.Web.Api;
 
 /// <summary>
 /// Test Connection for scripts that want the finished report in one response (the live stream stays on the hub).
-/// <see cref="DestinationTestRunner"/> does the work, the stored-password rule, the role check and the audit row.
+/// <see cref="DestinationService.PrepareTestAsync"/> checks the role, the destination and the body;
+/// <see cref="DestinationTestRunner"/> does the work, the stored-password rule and the audit row.
 /// </summary>
 internal static class ConnectionTestEndpoints
 {
@@ -32,38 +32,25 @@ internal static class ConnectionTestEndpoints
         return group;
     }
 
-    private static async Task<IResult> TestSavedAsync(
-        Guid id,
-        DestinationRequest? request,
-        AccessGuard guard,
-        DestinationService destinations,
-        DestinationValidator validator,
-        DestinationTestRunner runner,
-        CancellationToken cancellationToken)
+    private static Task<IResult> TestSavedAsync(
+        Guid id, DestinationRequest? request, DestinationService destinations, DestinationTestRunner runner, CancellationToken cancellationToken) =>
+        TestAsync(id, request, destinations, runner, cancellationToken);
+
+    private static Task<IResult> TestUnsavedAsync(
+        DestinationRequest request, DestinationService destinations, DestinationTestRunner runner, CancellationToken cancellationToken) =>
+        TestAsync(null, request, destinations, runner, cancellationToken);
+
+    // The service checks the role, the destination and the body once; this only maps its answer.
+    private static async Task<IResult> TestAsync(
+        Guid? id, DestinationRequest? request, DestinationService destinations, DestinationTestRunner runner, CancellationToken cancellationToken)
     {
-        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
-        if (await destinations.GetForEditAsync(id, cancellationToken) is null)
+        var test = await destinations.PrepareTestAsync(id, request?.ToInput(), cancellationToken);
+        return test.Status switch
         {
-            return ApiProblems.NotFound(id);
-        }
-
-        if (request is null)
-        {
-            return await ReportAsync(runner.TestSavedAsync(id, cancellationToken: cancellationToken), cancellationToken);
-        }
-
-        var input = request.ToInput();
-        var errors = validator.Validate(input);
-        return errors.Count > 0 ? ApiProblems.Invalid(errors) : await ReportAsync(runner.TestAsync(id, input, cancellationToken: cancellationToken), cancellationToken);
-    }
-
-    private static async Task<IResult> TestUnsavedAsync(
-        DestinationRequest request, AccessGuard guard, DestinationValidator validator, DestinationTestRunner runner, CancellationToken cancellationToken)
-    {
-        await guard.DemandAsync(PortalCapability.TestDestinations, "testing destinations", cancellationToken);
-        var input = request.ToInput();
-        var errors = validator.Validate(input);
-        return errors.Count > 0 ? ApiProblems.Invalid(errors) : await ReportAsync(runner.TestAsync(null, input, cancellationToken: cancellationToken), cancellationToken);
+            TestPreparation.NotFound => ApiProblems.NotFound(id!.Value),
+            TestPreparation.Invalid => ApiProblems.Invalid(test.Errors),
+            _ => await ReportAsync(runner.RunAsync(test, cancellationToken: cancellationToken), cancellationToken),
+        };
     }
 
     private static async Task<IResult> ReportAsync(IAsyncEnumerable<ConnectionTestEvent> run, CancellationToken cancellationToken)

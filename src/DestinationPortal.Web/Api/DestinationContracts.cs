@@ -108,48 +108,11 @@ public sealed record DestinationResource(
     public static DestinationResource From(DestinationForEdit stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        var input = stored.Input;
+        var d = stored.Definition;
         return new DestinationResource(
-            stored.Id,
-            stored.Version,
-            input.Name,
-            input.TypeId,
-            input.ServerName,
-            input.TlsMode,
-            input.UsePrivateEndpoint ? input.PrivateEndpoint : null,
-            int.Parse(input.Port, CultureInfo.InvariantCulture),
-            input.WindowsAuthentication,
-            input.Username,
-            stored.HasPassword,
-            input.Database,
-            input.CaCertificate.Length == 0 ? null : input.CaCertificate,
-            int.Parse(input.TimeoutSeconds, CultureInfo.InvariantCulture),
-            input.KerberosServiceName,
-            stored.CreatedAtUtc,
-            stored.CreatedBy,
-            stored.UpdatedAtUtc,
-            stored.UpdatedBy);
-    }
-}
-
-/// <summary>One row of <c>GET /api/destinations</c>: what the Manage Destinations grid shows.</summary>
-public sealed record DestinationListItem(
-    Guid Id,
-    string Name,
-    string Type,
-    string ServerName,
-    int Port,
-    string Database,
-    TlsMode TlsMode,
-    bool? LastTestSucceeded,
-    DateTime? LastTestAtUtc,
-    DateTime UpdatedAtUtc,
-    string UpdatedBy)
-{
-    public static DestinationListItem From(DestinationSummary d)
-    {
-        ArgumentNullException.ThrowIfNull(d);
-        return new(d.Id, d.Name, d.TypeId, d.ServerName, d.Port, d.Database, d.TlsMode, d.LastTestSucceeded, d.LastTestAtUtc, d.UpdatedAtUtc, d.UpdatedBy);
+            stored.Id, stored.Version, d.Name, d.TypeId, d.ServerName, d.TlsMode, d.PrivateEndpoint, d.Port, d.WindowsAuthentication, d.Username,
+            stored.HasPassword, d.Database, d.CaCertificatePem, d.TimeoutSeconds, d.KerberosServiceName,
+            stored.CreatedAtUtc, stored.CreatedBy, stored.UpdatedAtUtc, stored.UpdatedBy);
     }
 }
 

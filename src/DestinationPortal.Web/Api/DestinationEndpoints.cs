@@ -112,7 +112,7 @@ internal static class DestinationEndpoints
 
         var query = new DestinationListQuery(filter, column, descending ?? false, skip ?? 0, take ?? 25);
         var page = await destinations.ListAsync(query, cancellationToken);
-        return TypedResults.Ok(new DestinationListResponse([.. page.Items.Select(DestinationListItem.From)], page.TotalCount, query.Skip, query.Take));
+        return TypedResults.Ok(new DestinationListResponse(page.Items, page.TotalCount, query.Skip, query.Take));
     }
 
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, DestinationService destinations, CancellationToken cancellationToken)
@@ -121,47 +121,29 @@ internal static class DestinationEndpoints
         return stored is null ? ApiProblems.NotFound(id) : Resource(http, stored);
     }
 
-    private static async Task<IResult> CreateAsync(DestinationRequest request, HttpContext http, DestinationService destinations, CancellationToken cancellationToken)
-    {
-        var result = await destinations.CreateAsync(request.ToInput(), cancellationToken: cancellationToken);
-        return await CreatedAsync(http, destinations, result, cancellationToken);
-    }
+    private static async Task<IResult> CreateAsync(DestinationRequest request, HttpContext http, DestinationService destinations, CancellationToken cancellationToken) =>
+        Created(http, await destinations.CreateAsync(request.ToInput(), cancellationToken: cancellationToken));
 
     private static async Task<IResult> UpdateAsync(
         Guid id, DestinationRequest request, HttpContext http, DestinationService destinations, AccessGuard guard, CancellationToken cancellationToken)
     {
-        // The role first, so a Viewer hears "forbidden" (and is audited) whatever the headers say.
-        await guard.DemandAsync(PortalCapability.EditDestinations, "editing destinations", cancellationToken);
         if (ReadIfMatch(http.Request, out var expected) is { } preconditionProblem)
         {
+            // Answered without calling the service, so the role is checked here: a Viewer hears "forbidden" (and is
+            // audited) whatever the headers say. Every other request is checked once, by the service.
+            await guard.DemandAsync(PortalCapability.EditDestinations, "editing destinations", cancellationToken);
             return preconditionProblem;
         }
 
-        if (expected is null)
+        // If-Match: * (expected null) is the API's Overwrite: save over the version stored right now.
+        var result = await destinations.UpdateAsync(id, expected, request.ToInput(), cancellationToken);
+        return result.Status switch
         {
-            // If-Match: * is the API's Overwrite: save over the version stored right now.
-            var current = await destinations.GetForEditAsync(id, cancellationToken);
-            if (current is null)
-            {
-                return ApiProblems.NotFound(id);
-            }
-
-            expected = current.Version;
-        }
-
-        var result = await destinations.UpdateAsync(id, expected.Value, request.ToInput(), cancellationToken);
-        switch (result.Status)
-        {
-            case SaveStatus.Saved:
-                var saved = await destinations.GetForEditAsync(id, cancellationToken);
-                return saved is null ? ApiProblems.NotFound(id) : Resource(http, saved);
-            case SaveStatus.NotFound:
-                return ApiProblems.NotFound(id);
-            case SaveStatus.Conflict:
-                return await StaleAsync(http, destinations, id, result.Conflict!, cancellationToken);
-            default:
-                return ApiProblems.SaveFailed(result);
-        }
+            SaveStatus.Saved => Resource(http, result.Stored!),
+            SaveStatus.NotFound => ApiProblems.NotFound(id),
+            SaveStatus.Conflict => Stale(http, result.Conflict!, result.Stored!),
+            _ => ApiProblems.SaveFailed(result),
+        };
     }
 
     private static async Task<IResult> DeleteAsync(Guid id, DestinationService destinations, CancellationToken cancellationToken) =>
@@ -170,35 +152,18 @@ internal static class DestinationEndpoints
     private static async Task<IResult> CopyAsync(
         Guid id, CopyDestinationRequest? request, HttpContext http, DestinationService destinations, CancellationToken cancellationToken)
     {
-        var copy = await destinations.GetCopyAsync(id, cancellationToken);
-        if (copy is null)
-        {
-            return ApiProblems.NotFound(id);
-        }
-
-        if (request?.Name is { } name)
-        {
-            copy.Name = name;
-        }
-
-        copy.Password = request?.Password ?? "";
-        var result = await destinations.CreateAsync(copy, copiedFrom: id, cancellationToken);
-        return await CreatedAsync(http, destinations, result, cancellationToken);
+        var result = await destinations.CopyAsync(id, request?.Name, request?.Password, cancellationToken);
+        return result.Status == SaveStatus.NotFound ? ApiProblems.NotFound(id) : Created(http, result);
     }
 
-    private static async Task<IResult> CreatedAsync(HttpContext http, DestinationService destinations, SaveResult result, CancellationToken cancellationToken)
+    private static IResult Created(HttpContext http, SaveResult result)
     {
         if (result.Status != SaveStatus.Saved)
         {
             return ApiProblems.SaveFailed(result);
         }
 
-        var stored = await destinations.GetForEditAsync(result.Id!.Value, cancellationToken);
-        if (stored is null)
-        {
-            return ApiProblems.NotFound(result.Id.Value);
-        }
-
+        var stored = result.Stored!;
         http.Response.Headers.ETag = ETag(stored.Version);
         return TypedResults.Created($"/api/destinations/{stored.Id}", DestinationResource.From(stored));
     }
@@ -210,14 +175,8 @@ internal static class DestinationEndpoints
     }
 
     // 412 says who saved in between and carries the current destination, so a script can merge and retry with its ETag.
-    private static async Task<IResult> StaleAsync(HttpContext http, DestinationService destinations, Guid id, ConcurrencyConflict conflict, CancellationToken cancellationToken)
+    private static ProblemHttpResult Stale(HttpContext http, ConcurrencyConflict conflict, DestinationForEdit current)
     {
-        var current = await destinations.GetForEditAsync(id, cancellationToken);
-        if (current is null)
-        {
-            return ApiProblems.NotFound(id);
-        }
-
         http.Response.Headers.ETag = ETag(current.Version);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status412PreconditionFailed,

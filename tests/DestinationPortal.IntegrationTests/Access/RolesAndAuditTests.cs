@@ -123,9 +123,8 @@ public sealed class RolesAndAuditTests(PostgreSqlServers servers) : IAsyncLifeti
         {
             var service = s.GetRequiredService<DestinationService>();
             var current = await service.GetForEditAsync(id);
-            current!.Input.Database = "template1";
-            current.Input.Password = Canary + "-2";
-            return await service.UpdateAsync(id, current.Version, current.Input);
+            var input = DestinationInput.From(current!.Definition) with { Database = "template1", Password = Canary + "-2" };
+            return await service.UpdateAsync(id, current.Version, input);
         }, "editor");
         await _app.WithScopeAsync(async s => await s.GetRequiredService<DestinationTestRunner>().TestSavedAsync(copy).ToListAsync(), "editor");
         await _app.WithScopeAsync(s => s.GetRequiredService<DestinationService>().DeleteAsync(id), "editor");

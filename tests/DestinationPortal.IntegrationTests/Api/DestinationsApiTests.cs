@@ -284,9 +284,11 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         var other = await Editor.CreateAsync(ApiHelpers.Body(ApiHelpers.UniqueName()));
 
         using var unknown = await Editor.PutJsonAsync($"/api/destinations/{Guid.NewGuid()}", ApiHelpers.Body(ApiHelpers.UniqueName()), $"\"{Guid.NewGuid()}\"");
+        using var unknownOverwrite = await Editor.PutJsonAsync($"/api/destinations/{Guid.NewGuid()}", ApiHelpers.Body(ApiHelpers.UniqueName()), "*");
         using var duplicate = await Editor.PutJsonAsync($"/api/destinations/{other.Id}", ApiHelpers.Body(taken.Name), $"\"{other.Version}\"");
 
         unknown.AssertProblem(HttpStatusCode.NotFound);
+        unknownOverwrite.AssertProblem(HttpStatusCode.NotFound);
         duplicate.AssertProblem(HttpStatusCode.Conflict);
         Assert.Single((await duplicate.ReadObjectAsync()).ErrorsFor("name"));
     }

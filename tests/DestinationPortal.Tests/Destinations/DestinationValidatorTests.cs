@@ -5,22 +5,20 @@ namespace DestinationPortal.Tests.Destinations;
 
 public sealed class DestinationValidatorTests
 {
-    private readonly DestinationValidator _validator = new(new DestinationTypeCatalog([new PostgreSqlDestinationType()]));
-
-    private IReadOnlyList<FieldError> ErrorsFor(Action<DestinationInput> change)
+    private static IReadOnlyList<FieldError> ErrorsFor(Action<DestinationInput> change)
     {
         var input = PortalBunitContext.ValidInput();
         change(input);
-        return _validator.Validate(input);
+        return DestinationValidator.Validate(input);
     }
 
-    private string? MessageFor(string field, Action<DestinationInput> change) =>
+    private static string? MessageFor(string field, Action<DestinationInput> change) =>
         ErrorsFor(change).SingleOrDefault(e => e.Field == field)?.Message;
 
     [Fact]
     public void Validate_ValidInput_HasNoErrors()
     {
-        Assert.Empty(_validator.Validate(PortalBunitContext.ValidInput()));
+        Assert.Empty(DestinationValidator.Validate(PortalBunitContext.ValidInput()));
     }
 
     [Theory]
@@ -186,7 +184,7 @@ public sealed class DestinationValidatorTests
             WindowsAuthentication = false,
         };
 
-        var fields = _validator.Validate(input).Select(e => e.Field).ToHashSet();
+        var fields = DestinationValidator.Validate(input).Select(e => e.Field).ToHashSet();
 
         // Every oversized field gets its own message, not just the first: each expected field is among those reported.
         Assert.Subset(fields, new HashSet<string>
@@ -272,7 +270,7 @@ public sealed class DestinationValidatorTests
         input.UsePrivateEndpoint = false;
         input.PrivateEndpoint = "ignored.example";
 
-        var definition = _validator.TryCreateDefinition(input, out var errors);
+        var definition = DestinationValidator.TryCreateDefinition(input, out var errors);
 
         Assert.Empty(errors);
         Assert.NotNull(definition);

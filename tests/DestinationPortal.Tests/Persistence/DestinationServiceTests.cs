@@ -95,8 +95,8 @@ public sealed class DestinationServiceTests : IDisposable
         Assert.Equal("bob", alicesSave.Conflict!.UpdatedBy);
         Assert.Equal(bobsSave.Version, alicesSave.Conflict.CurrentVersion);
         var stored = await first.Get<DestinationService>().GetForEditAsync(created.Id!.Value);
-        Assert.Equal("6432", stored!.Input.Port);
-        Assert.Equal("sales", stored.Input.Database);
+        Assert.Equal(6432, stored!.Definition.Port);
+        Assert.Equal("sales", stored.Definition.Database);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class DestinationServiceTests : IDisposable
         var overwrite = await service.UpdateAsync(created.Id!.Value, conflict.Conflict!.CurrentVersion, edit);
 
         Assert.Equal(SaveStatus.Saved, overwrite.Status);
-        Assert.Equal("finance", (await service.GetForEditAsync(created.Id!.Value))!.Input.Database);
+        Assert.Equal("finance", (await service.GetForEditAsync(created.Id!.Value))!.Definition.Database);
     }
 
     [Fact]
@@ -169,10 +169,10 @@ public sealed class DestinationServiceTests : IDisposable
         var stored = await after.Get<DestinationService>().GetForEditAsync(id);
 
         Assert.NotNull(stored);
-        Assert.Equal("warehouse", stored.Input.Name);
+        Assert.Equal("warehouse", stored.Definition.Name);
         Assert.True(stored.HasPassword);
-        Assert.Equal("", stored.Input.Password);
-        Assert.Equal(CanaryPassword, (await after.Get<DestinationService>().GetForTestAsync(id)).PasswordForSavedTarget());
+        Assert.DoesNotContain(CanaryPassword, stored.ToString(), StringComparison.Ordinal);
+        Assert.Equal(CanaryPassword, (await after.Get<DestinationService>().PrepareTestAsync(id, null)).Saved.PasswordForSavedTarget());
     }
 
     [Fact]
@@ -183,15 +183,15 @@ public sealed class DestinationServiceTests : IDisposable
         var created = await service.CreateAsync(Input(password: "first"));
 
         var kept = await service.UpdateAsync(created.Id!.Value, created.Version!.Value, Input());
-        Assert.Equal("first", (await service.GetForTestAsync(created.Id!.Value)).PasswordForSavedTarget());
+        Assert.Equal("first", (await service.PrepareTestAsync(created.Id!.Value, null)).Saved.PasswordForSavedTarget());
 
         var replaced = await service.UpdateAsync(created.Id!.Value, kept.Version!.Value, Input(password: "second"));
-        Assert.Equal("second", (await service.GetForTestAsync(created.Id!.Value)).PasswordForSavedTarget());
+        Assert.Equal("second", (await service.PrepareTestAsync(created.Id!.Value, null)).Saved.PasswordForSavedTarget());
 
         var clear = Input();
         clear.ClearPassword = true;
         await service.UpdateAsync(created.Id!.Value, replaced.Version!.Value, clear);
-        Assert.Null((await service.GetForTestAsync(created.Id!.Value)).PasswordForSavedTarget());
+        Assert.Null((await service.PrepareTestAsync(created.Id!.Value, null)).Saved.PasswordForSavedTarget());
         Assert.False((await service.GetForEditAsync(created.Id!.Value))!.HasPassword);
     }
 
@@ -212,7 +212,7 @@ public sealed class DestinationServiceTests : IDisposable
         using var restarted = _portal.Start();
         var service = restarted.Get<DestinationService>();
 
-        Assert.Null((await service.GetForTestAsync(id)).PasswordForSavedTarget());
+        Assert.Null((await service.PrepareTestAsync(id, null)).Saved.PasswordForSavedTarget());
         Assert.True((await service.GetForEditAsync(id))!.HasPassword);
     }
 
@@ -233,7 +233,7 @@ public sealed class DestinationServiceTests : IDisposable
         Assert.Equal("", copy.Password);
         Assert.Equal("10.1.2.3", copy.PrivateEndpoint);
         var saved = await service.CreateAsync(copy);
-        Assert.Null((await service.GetForTestAsync(saved.Id!.Value)).PasswordForSavedTarget());
+        Assert.Null((await service.PrepareTestAsync(saved.Id!.Value, null)).Saved.PasswordForSavedTarget());
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class PasswordBindingTests : IDisposable
     {
         { "Server Name", i => i.ServerName = "attacker.example.test" },
         { "Port", i => i.Port = "6543" },
-        { "Private endpoint", i => { i.UsePrivateEndpoint = true; i.PrivateEndpoint = "10.9.9.9"; } },
+        { "Private endpoint host", i => { i.UsePrivateEndpoint = true; i.PrivateEndpoint = "10.9.9.9"; } },
         { "Username", i => i.Username = "postgres" },
         { "Database", i => i.Database = "postgres" },
         { "TLS Mode, CA certificate", i => i.TlsMode = TlsMode.Prefer },
@@ -101,7 +101,7 @@ public sealed class PasswordBindingTests : IDisposable
         var result = await service.UpdateAsync(id, version, edited);
 
         Assert.Empty(result.PasswordRemovedBecause);
-        Assert.Equal(Canary, (await service.GetForTestAsync(id)).PasswordForSavedTarget());
+        Assert.Equal(Canary, (await service.PrepareTestAsync(id, null)).Saved.PasswordForSavedTarget());
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class PasswordBindingTests : IDisposable
         var result = await service.UpdateAsync(id, version, edited);
 
         Assert.Empty(result.PasswordRemovedBecause);
-        var saved = await service.GetForTestAsync(id);
+        var saved = (await service.PrepareTestAsync(id, null)).Saved;
         Assert.Equal("typed for the replica", saved.PasswordForSavedTarget());
         var old = saved!.Definition with { ServerName = "db.example.test" };
         Assert.Null(saved.UnprotectPasswordFor(old));
@@ -129,10 +129,10 @@ public sealed class PasswordBindingTests : IDisposable
     {
         var (id, _) = await CreateAsync(Saved());
         using var session = _portal.Start();
-        var saved = await session.Get<DestinationService>().GetForTestAsync(id);
+        var saved = (await session.Get<DestinationService>().PrepareTestAsync(id, null)).Saved;
         var other = Saved();
         change(other);
-        var otherTarget = session.Get<DestinationValidator>().TryCreateDefinition(other, out _)!;
+        var otherTarget = DestinationValidator.TryCreateDefinition(other, out _)!;
         Assert.Equal(label, string.Join(", ", PasswordBinding.ChangedFields(saved!.Definition, otherTarget)));
 
         Assert.Null(saved.UnprotectPasswordFor(otherTarget));
@@ -149,13 +149,13 @@ public sealed class PasswordBindingTests : IDisposable
             var unbound = old.Get<IDataProtectionProvider>().CreateProtector("DestinationPortal.Destinations.Password.v1").Protect(Canary);
             await using var db = await old.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
             await db.Destinations.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.ProtectedPassword, unbound));
-            Assert.Null((await old.Get<DestinationService>().GetForTestAsync(id)).PasswordForSavedTarget());
+            Assert.Null((await old.Get<DestinationService>().PrepareTestAsync(id, null)).Saved.PasswordForSavedTarget());
         }
 
         using var restarted = _portal.Start();
         await restarted.Services.InitializePortalDatabaseAsync();
 
-        var saved = await restarted.Get<DestinationService>().GetForTestAsync(id);
+        var saved = (await restarted.Get<DestinationService>().PrepareTestAsync(id, null)).Saved;
         Assert.Equal(Canary, saved.PasswordForSavedTarget());
         Assert.Null(saved!.UnprotectPasswordFor(saved.Definition with { Port = 6543 }));
         await using var check = await restarted.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
@@ -179,7 +179,7 @@ public sealed class PasswordBindingTests : IDisposable
         await restarted.Services.InitializePortalDatabaseAsync();
 
         var service = restarted.Get<DestinationService>();
-        Assert.Null((await service.GetForTestAsync(id)).PasswordForSavedTarget());
+        Assert.Null((await service.PrepareTestAsync(id, null)).Saved.PasswordForSavedTarget());
         Assert.True((await service.GetForEditAsync(id))!.HasPassword);
     }
 }

@@ -19,9 +19,6 @@ public sealed class DestinationFormValidator : ComponentBase, IDisposable
     [CascadingParameter]
     public EditContext? CurrentEditContext { get; set; }
 
-    [Inject]
-    public required DestinationValidator Validator { get; init; }
-
     protected override void OnParametersSet()
     {
         if (CurrentEditContext is null)
@@ -90,7 +87,7 @@ public sealed class DestinationFormValidator : ComponentBase, IDisposable
         }
 
         _messages.Clear();
-        foreach (var error in Validator.Validate(input))
+        foreach (var error in DestinationValidator.Validate(input))
         {
             var field = new FieldIdentifier(input, error.Field);
             if (_showAll || _context.IsModified(field))

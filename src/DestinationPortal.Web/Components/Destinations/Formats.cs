@@ -8,5 +8,5 @@ internal static class Formats
     /// <summary>Teams work across time zones, so every time on screen is UTC and says so.</summary>
     public static string Utc(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
-    public static string Endpoint(DestinationSummary destination) => DestinationDefinition.FormatEndpoint(destination.ServerName, destination.Port);
+    public static string Endpoint(DestinationListItem destination) => DestinationDefinition.FormatEndpoint(destination.ServerName, destination.Port);
 }
