@@ -92,11 +92,18 @@ public static class DestinationForm
         await SaveAsync(page, values.Name);
     }
 
-    /// <summary>Clicks Save and waits for the grid with the "Saved" confirmation.</summary>
-    public static async Task SaveAsync(IPage page, string name)
+    /// <summary>
+    /// Clicks Save and waits for the grid with the "Saved" confirmation; <paramref name="passwordRemovedBecause"/> names
+    /// the bound field whose change makes the save remove the saved password (the confirmation then says so).
+    /// </summary>
+    public static async Task SaveAsync(IPage page, string name, string? passwordRemovedBecause = null)
     {
         await Button(page, "Save").ClickAsync();
-        await Expect(page.GetByText($"Saved \"{name}\".")).ToBeVisibleAsync();
+        var confirmation = passwordRemovedBecause is null
+            ? $"Saved \"{name}\"."
+            : $"Saved \"{name}\". Its saved password was removed because {passwordRemovedBecause} changed.";
+        // Exact and the newest: an earlier save's confirmation for the same name may still be on screen.
+        await Expect(page.GetByText(confirmation, new() { Exact = true }).Last).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manage Destinations" })).ToBeVisibleAsync();
     }
 

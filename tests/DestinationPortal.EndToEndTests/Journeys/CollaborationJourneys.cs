@@ -63,7 +63,7 @@ public sealed class CollaborationJourneys(PortalFixture portal) : IAsyncLifetime
         // Both edit; the first saves; the second's save is refused with who changed it, and Reload shows their version.
         await DestinationForm.Field(first, "Database").FillAsync($"first_{token}");
         await DestinationForm.Field(second, "Timeout (s)").FillAsync("15");
-        await DestinationForm.SaveAsync(first, name);
+        await DestinationForm.SaveAsync(first, name, passwordRemovedBecause: "Database");
 
         await DestinationForm.Button(second, "Save").ClickAsync();
         var conflict = second.GetByTestId("conflict");

@@ -130,6 +130,7 @@ public sealed class DestinationJourneys(PortalFixture portal) : IAsyncLifetime
         await Expect(DestinationForm.Row(page, copy)).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {copy}", Exact = true }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync($"Delete the destination \"{copy}\"?");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await Expect(page.GetByText($"Deleted \"{copy}\".")).ToBeVisibleAsync();
         await Expect(DestinationForm.Row(page, copy)).ToHaveCountAsync(0);
