@@ -101,15 +101,19 @@ public sealed class PortalApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the process the way a service manager does (SIGTERM), killing it if it does not exit in time.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops the process the way a service manager does (SIGTERM), killing it if it does not exit in time. Returns how
+    /// long the process took from SIGTERM to exit (a kill counts the whole grace period).
+    /// </summary>
+    public async Task<TimeSpan> StopAsync()
     {
         if (_process is not { } process)
         {
-            return;
+            return TimeSpan.Zero;
         }
 
         _process = null;
+        var stopping = Stopwatch.StartNew();
         if (!process.HasExited)
         {
             // The shell's own kill: a slim Debian image need not have the procps binary.
@@ -130,7 +134,9 @@ public sealed class PortalApp : IAsyncDisposable
             }
         }
 
+        stopping.Stop();
         process.Dispose();
+        return stopping.Elapsed;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

@@ -91,11 +91,20 @@ public sealed class PortalFixture : IAsyncLifetime
         return context;
     }
 
-    /// <summary>Another portal from the same published output with its own empty data directory, stopped with the fixture.</summary>
-    public async Task<PortalApp> StartAppAsync()
+    /// <summary>
+    /// Another portal from the same published output with its own empty data directory, stopped with the fixture.
+    /// <paramref name="environment"/> adds to (or overrides) <see cref="AppEnvironment"/>.
+    /// </summary>
+    public async Task<PortalApp> StartAppAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var data = Path.Combine(_work.FullName, "data-" + Guid.NewGuid().ToString("N")[..8]);
-        var app = await PortalApp.StartAsync(PublishDirectory, data, AppEnvironment);
+        var merged = new Dictionary<string, string>(AppEnvironment);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            merged[name] = value;
+        }
+
+        var app = await PortalApp.StartAsync(PublishDirectory, data, merged);
         _apps.Add(app);
         return app;
     }
