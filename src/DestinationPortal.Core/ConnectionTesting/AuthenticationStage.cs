@@ -178,7 +178,7 @@ internal static class AuthenticationStage
         catch (NpgsqlException ex) when (ex.InnerException is SocketException socketError)
         {
             return context.Fail(ConnectionTestCategory.Network,
-                $"The connection for authentication failed although the probe a moment before got through ({socketError.SocketErrorCode}).", context.HostField, details);
+                $"The connection for authentication failed although the probe a moment before got through ({socketError.SocketErrorCode.Describe()}).", context.HostField, details);
         }
         catch (NpgsqlException ex) when (ex.InnerException is AuthenticationException)
         {

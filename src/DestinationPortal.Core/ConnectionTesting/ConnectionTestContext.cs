@@ -65,7 +65,7 @@ internal sealed class ConnectionTestContext(
             ConnectionTestStage.TcpConnection => "the host did not accept a TCP connection (a firewall dropping packets, or the wrong address).",
             _ => $"something accepted the TCP connection but did not answer like PostgreSQL in time; check that {DestinationField.Port.Label} is the PostgreSQL port.",
         };
-        Events.Emit(stage, ConnectionTestStatus.Failed, $"No answer within the deadline of {seconds} s.", []);
+        Events.Emit(stage, ConnectionTestStatus.Failed, $"No answer within the timeout of {seconds} s.", []);
         return Verdict.Failure(stage, ConnectionTestCategory.Timeout, $"Timed out after {seconds} s in the {Verdict.StageName(stage)} stage: {hint}", field);
     }
 

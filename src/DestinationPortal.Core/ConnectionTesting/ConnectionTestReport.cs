@@ -15,7 +15,7 @@ public static class ConnectionTestReport
         var text = new StringBuilder();
         foreach (var item in events)
         {
-            text.Append(CultureInfo.InvariantCulture, $"[{item.ElapsedMilliseconds,6} ms] {item.Stage} {item.Status}: {item.Message}").AppendLine();
+            text.Append(CultureInfo.InvariantCulture, $"[{item.ElapsedMilliseconds,6} ms] {item.Stage.Describe()} {item.Status.Describe()}: {item.Message}").AppendLine();
             foreach (var detail in item.Details)
             {
                 text.Append(CultureInfo.InvariantCulture, $"    {detail.Label}: {detail.Value}").AppendLine();
@@ -24,8 +24,8 @@ public static class ConnectionTestReport
             if (item.Outcome is { } outcome)
             {
                 text.AppendLine(outcome.Succeeded ? "    Outcome: connection works" : "    Outcome: failed");
-                AppendIf(text, "Stage", outcome.ProblemStage?.ToString());
-                AppendIf(text, "Category", outcome.Category?.ToString());
+                AppendIf(text, "Stage", outcome.ProblemStage?.Describe());
+                AppendIf(text, "Category", outcome.Category?.Describe());
                 AppendIf(text, "Field to fix", outcome.FieldToFix);
                 AppendIf(text, "SQLSTATE", outcome.SqlState);
                 text.Append(CultureInfo.InvariantCulture, $"    Total: {outcome.TotalMilliseconds} ms").AppendLine();

@@ -50,7 +50,8 @@ internal sealed class ConnectionTestRun(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return context.TimedOut(deadlineSeconds);
+            // The margin is ours (slack for the stages to report their own timeouts first); the user set TimeoutSeconds.
+            return context.TimedOut(_destination.TimeoutSeconds);
         }
         finally
         {

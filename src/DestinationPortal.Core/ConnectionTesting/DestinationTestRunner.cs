@@ -122,7 +122,7 @@ public sealed class DestinationTestRunner(
             saved?.Id,
             definition.Name,
             target,
-            outcome.Succeeded ? AuditOutcomes.Succeeded : $"Failed: {outcome.ProblemStage?.ToString() ?? "Result"} ({outcome.Category})",
+            outcome.Succeeded ? AuditOutcomes.Succeeded : ConnectionTestWords.FailedOutcome(outcome),
             saved is null ? "unsaved destination" : null);
         if (saved is null)
         {

@@ -32,7 +32,7 @@ internal static class NameResolutionStage
         catch (SocketException ex)
         {
             return new([], details, context.Fail(ConnectionTestCategory.Network,
-                $"The name '{host}' could not be resolved ({ex.SocketErrorCode}). Check the spelling.", context.HostField, details));
+                $"The name '{host}' could not be resolved ({ex.SocketErrorCode.Describe()}). Check the spelling.", context.HostField, details));
         }
 
         if (addresses.Length == 0)

@@ -35,7 +35,7 @@ internal static class TcpStage
             {
                 socket.Dispose();
                 refused |= ex.SocketErrorCode == SocketError.ConnectionRefused;
-                attempts.Add(new(context.Endpoint(address), ex.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : ex.SocketErrorCode.ToString()));
+                attempts.Add(new(context.Endpoint(address), ex.SocketErrorCode.Describe()));
             }
             catch
             {

@@ -11,13 +11,10 @@ internal sealed record Verdict(bool Succeeded, ConnectionTestStage? Stage, Conne
     public static Verdict Failure(ConnectionTestStage? stage, ConnectionTestCategory category, string explanation, DestinationField? field) =>
         new(false, stage, category, explanation, field, null);
 
-    public static string StageName(ConnectionTestStage stage) => stage switch
+    /// <summary>The stage's words inside a sentence ("during the name resolution stage"); acronyms keep their capitals.</summary>
+    public static string StageName(ConnectionTestStage stage)
     {
-        ConnectionTestStage.NameResolution => "name resolution",
-        ConnectionTestStage.TcpConnection => "TCP connection",
-        ConnectionTestStage.Tls => "TLS",
-        ConnectionTestStage.Authentication => "authentication",
-        ConnectionTestStage.Database => "database",
-        _ => "result",
-    };
+        var words = stage.Describe();
+        return char.IsUpper(words[1]) ? words : char.ToLowerInvariant(words[0]) + words[1..];
+    }
 }

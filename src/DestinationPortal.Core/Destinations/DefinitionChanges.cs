@@ -1,32 +1,52 @@
+using System.Globalization;
+
 namespace DestinationPortal.Core.Destinations;
 
-/// <summary>Labels (<see cref="DestinationField.Label"/>) of the fields that differ between two definitions, in form order: what the audit trail records, never values.</summary>
+/// <summary>
+/// The fields that differ between two definitions, in form order: labels only for the audit trail (<see cref="Between"/>),
+/// old and new values for a person deciding on an import (<see cref="Describe"/>), never a secret's value.
+/// </summary>
 internal static class DefinitionChanges
 {
     private static readonly Dictionary<DestinationField, Func<DestinationDefinition, object?>> ValueOf =
         DestinationDefinition.Values.ToDictionary(v => v.Field, v => v.Value);
 
-    public static List<string> Between(DestinationDefinition? before, DestinationDefinition after, bool passwordChanged)
+    public static List<string> Between(DestinationDefinition? before, DestinationDefinition after, bool passwordChanged) =>
+        [.. Describe(before, after, passwordChanged).Select(c => c.Field)];
+
+    public static List<FieldChange> Describe(DestinationDefinition? before, DestinationDefinition after, bool passwordChanged)
     {
-        var changed = new List<string>();
+        var changed = new List<FieldChange>();
         foreach (var field in DestinationField.All)
         {
             if (field == DestinationField.Password)
             {
                 if (passwordChanged)
                 {
-                    changed.Add(field.Label);
+                    changed.Add(new(field.Label, null, null));
                 }
             }
             else if (ValueOf.TryGetValue(field, out var value)
                      && (before is null ? IsSet(value(after)) : !Equals(value(before), value(after))))
             {
-                changed.Add(field.Label);
+                // A certificate body is long and says nothing at a glance; "changed" is what a person can act on.
+                changed.Add(field == DestinationField.CaCertificate
+                    ? new(field.Label, null, null)
+                    : new(field.Label, before is null ? null : Show(value(before)), Show(value(after))));
             }
         }
 
         return changed;
     }
+
+    private static string Show(object? value) => value switch
+    {
+        null or "" => "(none)",
+        bool flag => flag ? "Yes" : "No",
+        TlsMode mode => mode.DisplayName(),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
     // A new destination "changes" every field that holds something; TLS Mode always has a value worth recording.
     private static bool IsSet(object? value) => value switch
@@ -36,5 +56,19 @@ internal static class DefinitionChanges
         bool flag => flag,
         int number => number != 0,
         _ => true,
+    };
+}
+
+/// <summary>
+/// One changed field as a person reads it. <see cref="From"/> and <see cref="To"/> are null for the password and the
+/// CA certificate, whose values are never shown (and <see cref="From"/> for a field of a new destination).
+/// </summary>
+public sealed record FieldChange(string Field, string? From, string? To)
+{
+    public string Describe() => (From, To) switch
+    {
+        (null, null) => $"{Field} changed",
+        (null, _) => $"{Field}: {To}",
+        _ => $"{Field}: {From} → {To}",
     };
 }

@@ -237,11 +237,12 @@ public sealed class DestinationTransfer(
                 claimed[target.Id] = index;
                 // Files never carry passwords, so a stored one survives an import only while its target is unchanged.
                 var clearsPassword = target.ProtectedPassword is not null && !PasswordBinding.SameTarget(target.ToDefinition(), definition);
-                var changed = DefinitionChanges.Between(target.ToDefinition(), definition, passwordChanged: clearsPassword);
-                item = new ImportPlanItem(index, definition.Name, target.Id, changed.Count == 0 ? ImportAction.Unchanged : ImportAction.Update,
-                    NeedsPassword(definition, entry, clearsPassword ? null : target), changed)
+                var changes = DefinitionChanges.Describe(target.ToDefinition(), definition, passwordChanged: clearsPassword);
+                item = new ImportPlanItem(index, definition.Name, target.Id, changes.Count == 0 ? ImportAction.Unchanged : ImportAction.Update,
+                    NeedsPassword(definition, entry, clearsPassword ? null : target), [.. changes.Select(c => c.Field)])
                 {
                     ClearsPassword = clearsPassword,
+                    Changes = changes,
                 };
             }
 

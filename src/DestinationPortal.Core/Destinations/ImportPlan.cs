@@ -36,6 +36,9 @@ public sealed record ImportPlanItem(
     /// removes that password; <see cref="ChangedFields"/> then lists "Password" too.
     /// </summary>
     public bool ClearsPassword { get; init; }
+
+    /// <summary><see cref="ChangedFields"/> with old and new values, for the person deciding; secrets only say "changed".</summary>
+    public IReadOnlyList<FieldChange> Changes { get; init; } = [];
 }
 
 /// <summary>

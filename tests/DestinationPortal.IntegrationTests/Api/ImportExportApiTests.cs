@@ -125,6 +125,7 @@ public sealed class ImportExportApiTests(ApiPortal portal) : IClassFixture<ApiPo
         Assert.Equal(new ImportSummary(1, 1, 1, 1, 3, 0), plan.Summary); // none of the three has a password; the conflict is not counted
         Assert.Equal([ImportAction.Unchanged, ImportAction.Update, ImportAction.Create, ImportAction.Conflict], plan.Items.Select(i => i.Action));
         Assert.Equal(["Port"], plan.Items[1].ChangedFields);
+        Assert.Equal([new FieldChange("Port", "5432", "6543")], plan.Items[1].Changes);
         Assert.Equal($"A different destination (id {taken.Id}) is already named \"{prefix}-taken\". Rename this entry, or remove its id to update that destination by name.", plan.Items[3].Message);
         blocked.AssertProblem(HttpStatusCode.Conflict);
         Assert.Equal("The import has conflicts. Nothing was changed.", (await blocked.ReadObjectAsync())["title"]!.GetValue<string>());

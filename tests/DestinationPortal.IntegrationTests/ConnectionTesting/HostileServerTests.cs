@@ -47,6 +47,9 @@ public sealed class HostileServerTests
         Assert.True(elapsed <= s_deadline + s_grace, $"{behaviour} held the test {elapsed.TotalMilliseconds:0} ms against a deadline of {s_deadline.TotalSeconds} s.\n{events.ToReportText()}");
         Assert.False(Outcome(events).Succeeded);
         Assert.Equal(ConnectionTestCategory.Timeout, Outcome(events).Category);
+        // The user set the timeout; the margin is the portal's own slack and never shows in the words.
+        Assert.StartsWith($"Timed out after {TimeoutSeconds} s ", Outcome(events).Explanation, StringComparison.Ordinal);
+        Assert.Contains(events, e => e.Message == $"No answer within the timeout of {TimeoutSeconds} s.");
         Assert.Equal(0, gate.InFlight);
         if (mode != TlsMode.Disable && behaviour != nameof(SilentAfterAuthenticationOk))
         {

@@ -167,6 +167,7 @@ public sealed class PasswordRedirectTests(ApiPortal portal) : IClassFixture<ApiP
         var planned = Assert.Single(plan.Items);
         Assert.Equal((ImportAction.Update, true, true), (planned.Action, planned.ClearsPassword, planned.NeedsPassword));
         Assert.Equal(["Server Name", "Port", "Password"], planned.ChangedFields);
+        Assert.Equal(new FieldChange("Password", null, null), planned.Changes[^1]); // a password's value is never in a plan
         Assert.Equal(1, plan.Summary.ClearsPassword);
         Assert.True((await apply.ReadAsync<ImportResponse>()).Applied);
         Assert.False(report.Succeeded);

@@ -84,6 +84,20 @@ public sealed class LiveTestEventTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Failed_AuditRowSaysStageAndCategoryInWords()
+    {
+        var id = await SeedAsync();
+
+        var running = DrainAsync(Runner().TestSavedAsync(id));
+        var run = await _tester.NextRunAsync();
+        run.Send(ConnectionTestStage.Tls, ConnectionTestStatus.Failed, "Not a PostgreSQL server.");
+        run.Finish(new ConnectionTestOutcome(false, ConnectionTestStage.Tls, ConnectionTestCategory.NotPostgreSql, "Check Port.", "Port", null, 9));
+        await running.WaitAsync(Limit);
+
+        Assert.Equal("Failed: TLS (Not PostgreSQL)", Assert.Single(await TestAuditsAsync(id)).Outcome);
+    }
+
+    [Fact]
     public async Task Run_Result_IsAnnouncedOnlyOnceTheRunIsRecorded()
     {
         var id = await SeedAsync();
