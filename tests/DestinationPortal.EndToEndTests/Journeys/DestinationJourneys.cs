@@ -125,6 +125,13 @@ public sealed class DestinationJourneys(PortalFixture portal) : IAsyncLifetime
         var dialog = page.GetByRole(AriaRole.Dialog);
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {copy}", Exact = true }).ClickAsync();
         await Expect(dialog).ToContainTextAsync($"Delete the destination \"{copy}\"? This cannot be undone.");
+        // Named by its title, and focus starts on Cancel: Enter keeps the destination.
+        await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Delete destination", Exact = true })).ToHaveCountAsync(1);
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Delete {copy}", Exact = true })).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {copy}", Exact = true }).ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
         await Expect(DestinationForm.Row(page, copy)).ToBeVisibleAsync();

@@ -4,7 +4,7 @@ namespace DestinationPortal.Web.Components.Layout;
 
 internal static class ConfirmDialog
 {
-    // Escape cancels. MudBlazor's message box traps focus inside itself, where it listens for the key.
+    // Escape cancels. ConfirmQuestion traps focus inside itself, where the key is heard, and starts it on Cancel.
     private static readonly DialogOptions Options = new()
     {
         CloseOnEscapeKey = true,
@@ -12,7 +12,18 @@ internal static class ConfirmDialog
         MaxWidth = MaxWidth.ExtraSmall,
     };
 
-    /// <summary>Asks a yes/cancel question; true only when the user chose <paramref name="yesText"/>. Escape cancels.</summary>
-    public static async Task<bool> ConfirmAsync(this IDialogService dialogs, string title, string message, string yesText, string cancelText) =>
-        await dialogs.ShowMessageBox(title, message, yesText: yesText, cancelText: cancelText, options: Options) == true;
+    /// <summary>Asks a yes/cancel question; true only when the user chose <paramref name="yesText"/>. Escape and Enter cancel.</summary>
+    public static async Task<bool> ConfirmAsync(this IDialogService dialogs, string title, string message, string yesText, string cancelText)
+    {
+        var parameters = new DialogParameters<ConfirmQuestion>
+        {
+            { q => q.Title, title },
+            { q => q.Message, message },
+            { q => q.YesText, yesText },
+            { q => q.CancelText, cancelText },
+        };
+        var dialog = await dialogs.ShowAsync<ConfirmQuestion>(title, parameters, Options);
+        var result = await dialog.Result;
+        return result is { Canceled: false, Data: true };
+    }
 }
