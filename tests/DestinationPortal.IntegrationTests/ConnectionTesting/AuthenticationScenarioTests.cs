@@ -176,7 +176,7 @@ public sealed class AuthenticationScenarioTests(PostgreSqlServers servers)
 
         foreach (var stage in Enum.GetValues<ConnectionTestStage>())
         {
-            Assert.Contains($"] {stage} ", report, StringComparison.Ordinal);
+            Assert.Contains($"] {stage.Describe()} ", report, StringComparison.Ordinal); // in words, as the Copy report shows them
         }
 
         Assert.Contains("SHA-256 fingerprint", report, StringComparison.Ordinal);
