@@ -96,43 +96,33 @@ public sealed class UserAdministration(
         }, cancellationToken);
 
     /// <summary>Issues a new temporary password; the user must choose their own at the next sign-in. Also lifts every address's lockout.</summary>
-    public async Task<UserChangeResult> ResetPasswordAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
-        var temporary = GenerateTemporaryPassword();
+    public Task<UserChangeResult> ResetPasswordAsync(string userId, CancellationToken cancellationToken = default) =>
         // Identity's two saves (remove the old password; add the new one through the registered password validators and
         // hasher, renewing the security stamp so open sessions end) in one transaction, held in the write gate for all of
         // it: a refused new password leaves the old one in place.
-        using var _ = await writeGate.EnterAsync(cancellationToken);
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        WithUserAsync(userId, async (users, db, user) =>
         {
-            return UserChangeResult.Fail("This user no longer exists.");
-        }
+            var temporary = GenerateTemporaryPassword();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            user.MustChangePassword = true;
+            user.LockoutEnd = null;
+            user.AccessFailedCount = 0;
+            db.AuditEntries.Add(audit.Entry(AuditActions.UserPasswordReset, details: $"user {user.UserName}"));
+            var result = await users.RemovePasswordAsync(user);
+            if (result.Succeeded)
+            {
+                result = await users.AddPasswordAsync(user, temporary);
+            }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        user.MustChangePassword = true;
-        user.LockoutEnd = null;
-        user.AccessFailedCount = 0;
-        db.AuditEntries.Add(audit.Entry(AuditActions.UserPasswordReset, details: $"user {user.UserName}"));
-        var result = await users.RemovePasswordAsync(user);
-        if (result.Succeeded)
-        {
-            result = await users.AddPasswordAsync(user, temporary);
-        }
+            if (!result.Succeeded)
+            {
+                return UserChangeResult.Fail(Describe(result));
+            }
 
-        if (!result.Succeeded)
-        {
-            return UserChangeResult.Fail(Describe(result));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        signInAttempts.Forget(user.NormalizedUserName ?? "");
-        return new UserChangeResult(true, TemporaryPassword: temporary, UserId: user.Id);
-    }
+            await transaction.CommitAsync(cancellationToken);
+            signInAttempts.Forget(user.NormalizedUserName ?? "");
+            return new UserChangeResult(true, TemporaryPassword: temporary, UserId: user.Id);
+        }, cancellationToken);
 
     /// <summary>16 characters from 57 unambiguous letters and digits: about 93 bits.</summary>
     public static string GenerateTemporaryPassword() =>
@@ -141,8 +131,31 @@ public sealed class UserAdministration(
     // Loads the user, applies the change (or a refusal), renews the security stamp so open sessions and
     // circuits re-check within a minute, and saves the change with its audit row. Under the write gate, so two
     // administrators cannot each demote "the other last administrator" at once.
-    private async Task<UserChangeResult> ChangeAsync(
-        string userId, Func<PortalUser, int, (string? Error, AuditEntry? Entry)> change, CancellationToken cancellationToken)
+    private Task<UserChangeResult> ChangeAsync(
+        string userId, Func<PortalUser, int, (string? Error, AuditEntry? Entry)> change, CancellationToken cancellationToken) =>
+        WithUserAsync(userId, async (users, db, user) =>
+        {
+            var activeAdministrators = await db.Users.CountAsync(u => u.Role == PortalRole.Administrator && !u.IsDisabled, cancellationToken);
+            var (error, entry) = change(user, activeAdministrators);
+            if (error is not null)
+            {
+                return UserChangeResult.Fail(error);
+            }
+
+            if (entry is null)
+            {
+                return new UserChangeResult(true, UserId: user.Id);
+            }
+
+            db.AuditEntries.Add(entry);
+            var result = await users.UpdateSecurityStampAsync(user);
+            return result.Succeeded ? new UserChangeResult(true, UserId: user.Id) : UserChangeResult.Fail(Describe(result));
+        }, cancellationToken);
+
+    // Every change to another user: an administrator's capability, checked first; then the write gate and one scope,
+    // so the change and its audit row are decided on what is stored now.
+    private async Task<UserChangeResult> WithUserAsync(
+        string userId, Func<UserManager<PortalUser>, PortalDbContext, PortalUser, Task<UserChangeResult>> change, CancellationToken cancellationToken)
     {
         await guard.DemandAsync(PortalCapability.ManageUsers, "managing users", cancellationToken);
         using var _ = await writeGate.EnterAsync(cancellationToken);
@@ -150,26 +163,7 @@ public sealed class UserAdministration(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return UserChangeResult.Fail("This user no longer exists.");
-        }
-
-        var activeAdministrators = await db.Users.CountAsync(u => u.Role == PortalRole.Administrator && !u.IsDisabled, cancellationToken);
-        var (error, entry) = change(user, activeAdministrators);
-        if (error is not null)
-        {
-            return UserChangeResult.Fail(error);
-        }
-
-        if (entry is null)
-        {
-            return new UserChangeResult(true, UserId: user.Id);
-        }
-
-        db.AuditEntries.Add(entry);
-        var result = await users.UpdateSecurityStampAsync(user);
-        return result.Succeeded ? new UserChangeResult(true, UserId: user.Id) : UserChangeResult.Fail(Describe(result));
+        return user is null ? UserChangeResult.Fail("This user no longer exists.") : await change(users, db, user);
     }
 
     internal static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
