@@ -14,19 +14,16 @@ namespace DestinationPortal.EndToEndTests.Infrastructure;
 /// </summary>
 public sealed class AxeAudit
 {
+    // The issue asks for a main landmark on every page and a name on every dialog. axe files both rules under
+    // best-practice (and rates a missing main "moderate"), so the WCAG tags alone would skip them: they are switched
+    // on by name and fail at any impact.
+    private static readonly HashSet<string> Required = ["landmark-one-main", "aria-dialog-name"];
+
     private static readonly AxeRunOptions Options = new()
     {
         // WCAG 2.0, 2.1 and 2.2 at levels A and AA; axe has no wcag22a tag of its own rules.
         RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-        ResultTypes = [ResultType.Violations],
-    };
-
-    // The issue asks for a main landmark on every page and a name on every dialog. axe files both rules under
-    // best-practice (and rates a missing main "moderate"), so the tag run above skips them: they run on their own and
-    // fail at any impact.
-    private static readonly AxeRunOptions Required = new()
-    {
-        RunOnly = new RunOnlyOptions { Type = "rule", Values = ["landmark-one-main", "aria-dialog-name"] },
+        Rules = Required.ToDictionary(rule => rule, _ => new RuleOptions { Enabled = true }),
         ResultTypes = [ResultType.Violations],
     };
 
@@ -51,10 +48,15 @@ public sealed class AxeAudit
               .filter(a => a.effect?.getComputedTiming().iterations !== Infinity)
               .map(a => a.finished.catch(() => null)))
             """);
-        var results = await page.RunAxe(Options);
-        var required = await page.RunAxe(Required);
+        // page.RunAxe finishes every run in a new tab of its own (made for pages with iframes, which the portal has
+        // none of); axe run in place on the document measured three to four times faster here (about 1-2 s a screen
+        // instead of 5-8 s on the two-core build machine). The library marks this mode obsolete: if it goes, call
+        // page.RunAxe(Options) instead, nothing else changes.
+#pragma warning disable CS0618
+        var results = await page.Locator("html").RunAxeLegacy(Options);
+#pragma warning restore CS0618
         _screens.Add(screen);
-        foreach (var violation in results.Violations.Where(v => v.Impact is not null && Failing.Contains(v.Impact)).Concat(required.Violations))
+        foreach (var violation in results.Violations.Where(v => Required.Contains(v.Id) || (v.Impact is not null && Failing.Contains(v.Impact))))
         {
             foreach (var node in violation.Nodes)
             {
