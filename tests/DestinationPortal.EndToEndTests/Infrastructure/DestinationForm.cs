@@ -126,5 +126,8 @@ public static class DestinationForm
     {
         await Field(page, "Filter").FillAsync(name);
         await Expect(Row(page, name)).ToBeVisibleAsync();
+        // The row may already show before the debounced filter runs; a click then can land on a row the filtered render
+        // replaces, and nothing happens. Wait until the grid shows only matching rows.
+        await Expect(page.Locator(".destinations-grid tbody tr").Filter(new() { HasNotText = name })).ToHaveCountAsync(0);
     }
 }
