@@ -27,6 +27,7 @@ if (!app.Environment.IsDevelopment())
 app.UseHttpsRedirection();
 app.UsePortalSecurityHeaders();
 app.UseSameOriginRealtime();
+app.UseNoRealtimeConnectionsWhileStopping();
 app.UsePortalApiErrors();
 // Scripts get bare status codes; people get the not-found page.
 app.UseWhen(
