@@ -61,6 +61,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddScoped<IConnectionTester>(sp => sp.GetRequiredService<ConnectionTester>());
         services.AddSingleton<ConnectionTestBroadcaster>();
         services.AddSingleton<ConnectionTestHistory>();
+        services.AddSingleton<TestedConnections>();
         services.AddScoped<DestinationTestRunner>();
         return services;
     }

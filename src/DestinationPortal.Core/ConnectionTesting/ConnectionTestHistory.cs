@@ -1,3 +1,4 @@
+using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,10 +11,13 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
 
     /// <summary>
     /// Saves the run and trims the destination's history to <see cref="RunsKept"/>. The destination's "last test" changes
-    /// only when the run tested the stored definition, not unsaved edits. False when the destination no longer exists.
+    /// only when the run tested the stored definition, not unsaved edits, and (when <paramref name="tested"/> is given)
+    /// only while the stored connection fields are still the tested ones: a save during the run made it stale. A
+    /// cancelled run says Cancelled, never Failed. False when the destination no longer exists.
     /// </summary>
-    public async Task<bool> RecordAsync(ConnectionTestRunRecord run, CancellationToken cancellationToken = default)
+    public async Task<bool> RecordAsync(ConnectionTestRunRecord run, DestinationDefinition? tested = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(run);
         // Held from the save through the trim (ExecuteDelete is not a SaveChanges), so the kept runs are the latest.
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -24,11 +28,10 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
         }
 
         db.TestRuns.Add(run);
-        if (!run.TestedUnsavedChanges)
+        if (!run.TestedUnsavedChanges && (tested is null || ConnectionFields.Same(tested, destination.ToDefinition())))
         {
             // Not a user edit: the concurrency token stays, so an open editor is not told someone else saved.
-            destination.LastTestSucceeded = run.Succeeded;
-            destination.LastTestAtUtc = run.StartedAtUtc;
+            destination.RecordTest(LastTestStatuses.Of(run), run.StartedAtUtc);
         }
 
         await db.SaveChangesAsync(cancellationToken);

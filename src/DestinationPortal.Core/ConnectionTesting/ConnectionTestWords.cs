@@ -43,6 +43,16 @@ public static class ConnectionTestWords
         _ => throw new ArgumentOutOfRangeException(nameof(category), category, null),
     };
 
+    public static string Describe(this LastTestStatus status) => status switch
+    {
+        LastTestStatus.NotTested => "Not tested",
+        LastTestStatus.Passed => "Passed",
+        LastTestStatus.Failed => "Failed",
+        LastTestStatus.Cancelled => "Cancelled",
+        LastTestStatus.NotTestedSinceChange => "Not tested since change",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
     /// <summary>
     /// A failed run's outcome in the audit trail: "Failed: TLS" or "Failed: Authentication (Permissions)". Rows written
     /// before this wording keep their old text ("Failed: Tls (Tls)"); nothing parses it.

@@ -19,6 +19,7 @@ public sealed class DestinationTestRunner(
     IConnectionTester tester,
     ConnectionTestBroadcaster broadcaster,
     ConnectionTestHistory history,
+    TestedConnections tested,
     ICurrentUser currentUser,
     AuditLog audit,
     TimeProvider clock)
@@ -92,7 +93,7 @@ public sealed class DestinationTestRunner(
                 {
                     // Persist, then announce: a watcher (or this caller) that reads history on the Result finds this run.
                     recorded = true;
-                    await RecordAsync(test, runId, startedAt, target, outcome, events);
+                    await RecordAsync(test, runId, startedAt, target, outcome, events, Sent(test, password));
                 }
 
                 if (saved is not null)
@@ -114,10 +115,12 @@ public sealed class DestinationTestRunner(
     }
 
     private async Task RecordAsync(
-        PreparedTest test, Guid runId, DateTime startedAt, string target, ConnectionTestOutcome outcome, List<ConnectionTestEvent> events)
+        PreparedTest test, Guid runId, DateTime startedAt, string target, ConnectionTestOutcome outcome, List<ConnectionTestEvent> events, SentPassword sent)
     {
         var definition = test.Definition!;
         var saved = test.Saved;
+        // Before the Result is announced, so a Save clicked on seeing it finds the run.
+        tested.Remember(currentUser.User.Id, definition, sent, LastTestStatuses.Of(outcome.Succeeded, outcome.Category), startedAt);
         await AuditRunAsync(
             saved?.Id,
             definition.Name,
@@ -145,8 +148,14 @@ public sealed class DestinationTestRunner(
             SqlState = outcome.SqlState,
             TotalMilliseconds = outcome.TotalMilliseconds,
             ReportText = events.ToReportText(),
-        }, CancellationToken.None);
+        }, definition, CancellationToken.None);
     }
+
+    // ChoosePassword's answer, named for the fingerprint: null sent none, a typed one wins, else it was the stored one.
+    private static SentPassword Sent(PreparedTest test, string? password) =>
+        password is null ? SentPassword.None
+        : test.Typed is { Password.Length: > 0 } ? SentPassword.Typed(password)
+        : test.Saved!.StoredPassword;
 
     private static (string? Password, string? Refusal) ChoosePassword(DestinationInput? typed, DestinationDefinition tested, DestinationForTest? saved)
     {

@@ -1,3 +1,5 @@
+using DestinationPortal.Core.ConnectionTesting;
+
 namespace DestinationPortal.Core.Destinations;
 
 /// <summary>
@@ -52,10 +54,14 @@ public sealed class Destination
     /// </summary>
     public Guid Version { get; set; }
 
-    /// <summary>Outcome of the latest connection test; null until the destination is tested.</summary>
-    public bool? LastTestSucceeded { get; set; }
+    /// <summary>What the latest test says about the definition as stored now (<see cref="RecordTest"/>, <see cref="Apply"/>).</summary>
+    public LastTestStatus LastTestStatus { get; private set; }
 
-    public DateTime? LastTestAtUtc { get; set; }
+    /// <summary>The API's older view of <see cref="LastTestStatus"/>: true when Passed, false when Failed, else null.</summary>
+    public bool? LastTestSucceeded { get; private set; }
+
+    /// <summary>When the latest test that counted for this destination started; kept when a change makes it stale.</summary>
+    public DateTime? LastTestAtUtc { get; private set; }
 
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
 
@@ -63,8 +69,37 @@ public sealed class Destination
         Name, TypeId, ServerName, TlsMode, PrivateEndpoint, Port, WindowsAuthentication, Username, Database,
         CaCertificatePem, TimeoutSeconds, KerberosServiceName);
 
+    /// <summary>A test of exactly the stored definition (and password) finished, or a save counted one (<see cref="TestedConnections"/>).</summary>
+    public void RecordTest(LastTestStatus status, DateTime startedAtUtc)
+    {
+        LastTestStatus = status;
+        LastTestSucceeded = status.Succeeded();
+        LastTestAtUtc = startedAtUtc;
+    }
+
+    /// <summary>
+    /// A connection field or the password changed: the latest test was of something else. Its time stays (the history
+    /// still has it); a destination never tested stays "Not tested".
+    /// </summary>
+    public void MarkConnectionChanged()
+    {
+        if (LastTestStatus != LastTestStatus.NotTested)
+        {
+            LastTestStatus = LastTestStatus.NotTestedSinceChange;
+        }
+
+        LastTestSucceeded = null;
+    }
+
+    /// <summary>Copies the definition in; a change to any connection field (<see cref="ConnectionFields"/>) makes the last test stale.</summary>
     public void Apply(DestinationDefinition definition)
     {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (!ConnectionFields.Same(ToDefinition(), definition))
+        {
+            MarkConnectionChanged();
+        }
+
         Name = definition.Name;
         NormalizedName = Normalize(definition.Name);
         TypeId = definition.TypeId;

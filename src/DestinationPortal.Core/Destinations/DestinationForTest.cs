@@ -26,6 +26,10 @@ public sealed class DestinationForTest
 
     public bool HasPassword => _protectedPassword is not null;
 
+    /// <summary>Which stored password a test sent, for <see cref="ConnectionTesting.TestedConnections"/>: its ciphertext, never the plaintext.</summary>
+    internal ConnectionTesting.SentPassword StoredPassword =>
+        _protectedPassword is null ? ConnectionTesting.SentPassword.None : ConnectionTesting.SentPassword.Stored(_protectedPassword);
+
     /// <summary>
     /// The stored password, only for a test of exactly the target it was saved for (<see cref="PasswordBinding"/>); null
     /// when none is stored, <paramref name="target"/> differs in any bound field, or the key ring can no longer decrypt it.

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using DestinationPortal.Core.ConnectionTesting;
 using Microsoft.EntityFrameworkCore;
 
 namespace DestinationPortal.Core.Destinations;
@@ -33,7 +35,19 @@ public sealed record DestinationListItem(
     bool? LastTestSucceeded,
     DateTime? LastTestAtUtc,
     DateTime UpdatedAtUtc,
-    string UpdatedBy);
+    string UpdatedBy)
+{
+    /// <summary>What the latest test says about the definition as stored now; <see cref="LastTestSucceeded"/> is its older yes/no view.</summary>
+    public LastTestStatus LastTestStatus { get; init; }
+
+    public bool HasPassword { get; init; }
+
+    public bool WindowsAuthentication { get; init; }
+
+    /// <summary>Password authentication without a saved password: a test or a use of it would send none.</summary>
+    [JsonIgnore]
+    public bool MissingPassword => !HasPassword && !WindowsAuthentication;
+}
 
 public sealed record DestinationPage(IReadOnlyList<DestinationListItem> Items, int TotalCount);
 

@@ -1,5 +1,6 @@
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Core.Secrets;
 using Microsoft.Data.Sqlite;
@@ -21,6 +22,7 @@ public sealed class DestinationService(
     ICurrentUser currentUser,
     AccessGuard guard,
     AuditLog audit,
+    TestedConnections tested,
     TimeProvider clock,
     ILogger<DestinationService> logger)
 {
@@ -38,7 +40,12 @@ public sealed class DestinationService(
             .Take(Math.Clamp(query.Take, 1, 500))
             .Select(d => new DestinationListItem(
                 d.Id, d.Name, d.TypeId, d.ServerName, d.Port, d.Database, d.TlsMode,
-                d.LastTestSucceeded, d.LastTestAtUtc, d.UpdatedAtUtc, d.UpdatedBy))
+                d.LastTestSucceeded, d.LastTestAtUtc, d.UpdatedAtUtc, d.UpdatedBy)
+            {
+                LastTestStatus = d.LastTestStatus,
+                HasPassword = d.ProtectedPassword != null,
+                WindowsAuthentication = d.WindowsAuthentication,
+            })
             .ToListAsync(cancellationToken);
         return new DestinationPage(items, total);
     }
@@ -135,6 +142,7 @@ public sealed class DestinationService(
         };
         entity.Apply(definition);
         ApplyPassword(entity, input, definition, passwordBoundTo: null);
+        CountTestOfWhatIsSaved(entity, input, definition);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await NameTakenAsync(db, entity.NormalizedName, exceptId: null, cancellationToken))
@@ -195,6 +203,7 @@ public sealed class DestinationService(
         var passwordBefore = entity.ProtectedPassword;
         entity.Apply(definition);
         var removedBecause = ApplyPassword(entity, input, definition, passwordBoundTo: before);
+        CountTestOfWhatIsSaved(entity, input, definition);
         db.AuditEntries.Add(audit.Entry(
             AuditActions.DestinationUpdated,
             destinationId: entity.Id,
@@ -272,10 +281,17 @@ public sealed class DestinationService(
     {
         if (input.ClearPassword)
         {
+            if (entity.ProtectedPassword is not null)
+            {
+                entity.MarkConnectionChanged();
+            }
+
             entity.ProtectedPassword = null;
         }
         else if (input.Password.Length > 0)
         {
+            // Typed again, perhaps the same: the stored one cannot be compared without decrypting it, so it counts as a change.
+            entity.MarkConnectionChanged();
             entity.ProtectedPassword = secrets.ProtectFor(input.Password, target);
         }
         else if (entity.ProtectedPassword is not null && passwordBoundTo is not null
@@ -286,6 +302,24 @@ public sealed class DestinationService(
         }
 
         return [];
+    }
+
+    /// <summary>
+    /// "A test of exactly the definition then saved counts for it": the latest run by this user, recent enough, of exactly
+    /// these connection fields and this password (<see cref="TestedConnections"/>) becomes the last test, unless a newer
+    /// test of the unchanged destination is already recorded. The server finds the run; nothing the caller sends can name one.
+    /// </summary>
+    private void CountTestOfWhatIsSaved(Destination entity, DestinationInput input, DestinationDefinition saved)
+    {
+        var password = saved.WindowsAuthentication ? SentPassword.None
+            : input.Password.Length > 0 ? SentPassword.Typed(input.Password)
+            : entity.ProtectedPassword is { } stored ? SentPassword.Stored(stored)
+            : SentPassword.None;
+        if (tested.Find(currentUser.User.Id, saved, password) is { } run
+            && (entity.LastTestStatus is LastTestStatus.NotTested or LastTestStatus.NotTestedSinceChange || run.StartedAtUtc > entity.LastTestAtUtc))
+        {
+            entity.RecordTest(run.Status, run.StartedAtUtc);
+        }
     }
 
     private static Task<bool> NameTakenAsync(PortalDbContext db, string normalizedName, Guid? exceptId, CancellationToken cancellationToken) =>

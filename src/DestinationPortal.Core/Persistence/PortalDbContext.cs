@@ -81,6 +81,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, S
         destination.Property(d => d.CreatedBy).HasMaxLength(256);
         destination.Property(d => d.UpdatedBy).HasMaxLength(256);
         destination.Property(d => d.Version).IsConcurrencyToken();
+        destination.Property(d => d.LastTestStatus).HasConversion<string>().HasMaxLength(32);
         destination.HasIndex(d => d.UpdatedAtUtc);
 
         var run = builder.Entity<ConnectionTestRunRecord>();

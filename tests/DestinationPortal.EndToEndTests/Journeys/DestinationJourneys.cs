@@ -117,9 +117,14 @@ public sealed class DestinationJourneys(PortalFixture portal) : IAsyncLifetime
         await Expect(DestinationForm.Field(page, "Database")).ToHaveValueAsync($"orders_v2_{token}");
         await Expect(DestinationForm.Field(page, "Password")).ToHaveValueAsync("");
         await Expect(page.GetByText("a password is saved")).ToHaveCountAsync(0);
-        await DestinationForm.SaveAsync(page, copy);
+        // The copy asks for the password, says plainly when saved without one, and the grid marks it.
+        await Expect(page.GetByTestId("copy-password-note")).ToContainTextAsync("The password is not copied.");
+        await DestinationForm.Button(page, "Save").ClickAsync();
+        await Expect(page.GetByText($"Saved \"{copy}\" without a password. Open it and type the password: until then a test sends none.", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manage Destinations" })).ToBeVisibleAsync();
         await DestinationForm.FilterAsync(page, name);
         await Expect(DestinationForm.Row(page, copy)).ToBeVisibleAsync();
+        await Expect(DestinationForm.Row(page, copy).GetByRole(AriaRole.Img, new() { Name = "No password saved", Exact = true })).ToBeVisibleAsync();
 
         // Delete asks first, naming the destination; Cancel (focused, so Enter) keeps it. Clicking Cancel is covered by
         // ManageDestinationsTests.Delete_AsksNamingTheDestination_CancelKeepsIt_ConfirmDeletesIt.

@@ -40,9 +40,19 @@ public sealed class ConnectionTestWordsTests
         [ConnectionTestCategory.Configuration] = "Configuration",
     };
 
+    private static readonly Dictionary<LastTestStatus, string> LastTestWords = new()
+    {
+        [LastTestStatus.NotTested] = "Not tested",
+        [LastTestStatus.Passed] = "Passed",
+        [LastTestStatus.Failed] = "Failed",
+        [LastTestStatus.Cancelled] = "Cancelled",
+        [LastTestStatus.NotTestedSinceChange] = "Not tested since change",
+    };
+
     [Fact]
     public void Describe_EveryStageStatusAndCategory_HasItsWords()
     {
+        Assert.Equal(LastTestWords, Enum.GetValues<LastTestStatus>().ToDictionary(s => s, s => s.Describe()));
         // Enum.GetValues, not the tables above: a value added to an enum without words fails here.
         Assert.Equal(StageWords, Enum.GetValues<ConnectionTestStage>().ToDictionary(s => s, s => s.Describe()));
         Assert.Equal(StatusWords, Enum.GetValues<ConnectionTestStatus>().ToDictionary(s => s, s => s.Describe()));

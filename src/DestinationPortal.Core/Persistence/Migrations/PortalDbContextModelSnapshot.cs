@@ -292,6 +292,11 @@ namespace DestinationPortal.Core.Persistence.Migrations
                     b.Property<DateTime?>("LastTestAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastTestStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool?>("LastTestSucceeded")
                         .HasColumnType("INTEGER");
 
