@@ -15,3 +15,9 @@ export function reveal(id) {
     const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
     report.scrollIntoView({ block: 'start', behavior: reduceMotion ? 'auto' : 'smooth' });
 }
+
+// The result comes at the end of a report that can be taller than the screen: bring it into view, scrolling the report
+// column on a wide screen (the page stays put) or the page on a narrow one.
+export function revealResult(id) {
+    document.getElementById(id)?.querySelector('[data-testid="test-result"]')?.scrollIntoView({ block: 'nearest' });
+}

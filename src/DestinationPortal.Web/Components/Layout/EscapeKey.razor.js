@@ -10,6 +10,13 @@ export function listen(dotnet) {
             return;
         }
 
+        // A text field commits what was typed on change, which comes with blur: without it the form would not know it
+        // has unsaved changes, and Escape would leave without asking.
+        const active = document.activeElement;
+        if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) {
+            active.blur();
+        }
+
         dotnet.invokeMethodAsync('EscapePressedAsync');
     };
     document.addEventListener('keydown', onKeyDown);
