@@ -54,6 +54,7 @@ public sealed class LayoutJourneys(PortalFixture portal)
         await Expect(TestReport.Panel(page)).ToBeInViewportAsync();
         await Screenshots.SaveAsync(page, "phone-destination-details.png", fullPage: true);
         await DestinationForm.SaveAsync(page, name);
+        await Expect(DestinationForm.Row(page, name)).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "phone-manage-destinations.png", fullPage: false);
 
         // Recent tests keeps its Result and Time columns on screen.
