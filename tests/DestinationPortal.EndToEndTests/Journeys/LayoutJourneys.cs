@@ -107,7 +107,9 @@ public sealed class LayoutJourneys(PortalFixture portal)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
 
         await PortalSession.SignInAsync(page, PortalFixture.AdminName, PortalFixture.AdminPassword);
-        await PortalSession.GoToAsync(page, "account/change-password");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manage Destinations" })).ToBeVisibleAsync();
+        // A server-rendered account page, never interactive: a plain visit.
+        await page.GotoAsync("account/change-password");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Change password" })).ToBeVisibleAsync();
         await ExpectNoSideScrollAsync(page);
         await Screenshots.SaveAsync(page, "phone-change-password.png", fullPage: false);
