@@ -55,7 +55,7 @@ public sealed class CollaborationJourneys(PortalFixture portal) : IAsyncLifetime
         await Expect(TestReport.Result(first)).ToHaveCountAsync(0);
 
         // The person who started it cancels; both see the same end.
-        await TestReport.Panel(first).GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await TestReport.Panel(first).GetByRole(AriaRole.Button, new() { Name = "Cancel test", Exact = true }).ClickAsync();
         await Expect(TestReport.Result(first)).ToContainTextAsync("The test was cancelled during the TLS stage.");
         await Expect(TestReport.Result(second)).ToContainTextAsync("The test was cancelled during the TLS stage.");
         await Expect(TestReport.Stage(second, "Tls")).ToHaveAttributeAsync("data-status", "Failed");

@@ -54,7 +54,7 @@ public sealed class RecoveryJourneys(PortalFixture portal) : IAsyncLifetime
         await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
         await DestinationForm.Button(page, "Test Connection").ClickAsync();
         await Expect(TestReport.Stage(page, "Tls")).ToHaveAttributeAsync("data-status", "Running");
-        await TestReport.Panel(page).GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await TestReport.Panel(page).GetByRole(AriaRole.Button, new() { Name = "Cancel test", Exact = true }).ClickAsync();
         await Expect(TestReport.Result(page)).ToContainTextAsync("The test was cancelled during the TLS stage.");
 
         await DestinationForm.BackToGridAsync(page);
