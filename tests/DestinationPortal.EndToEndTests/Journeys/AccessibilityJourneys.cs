@@ -159,10 +159,11 @@ public sealed class AccessibilityJourneys(PortalFixture portal)
 
         await DestinationForm.AddAsync(page);
         await audit.ScanAsync(page, "Add destination");
-        // Test Connection on the empty form marks every field it needs. (Save on the empty form showed no messages
-        // here: the inputs carry the required attribute, so the browser's own check stops the submit first.)
-        await DestinationForm.Button(page, "Test Connection").ClickAsync();
+        // Save on the empty form shows the portal's own messages: the browser's required-field check must not stop the
+        // submit first (the form is novalidate).
+        await DestinationForm.Button(page, "Save").ClickAsync();
         await Expect(page.Locator(".mud-input-error").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("Name is required", new() { Exact = false }).First).ToBeVisibleAsync();
         await audit.ScanAsync(page, "Add destination with validation messages");
 
         await PortalSession.GoToAsync(page, "destinations");
