@@ -55,6 +55,12 @@ public sealed class LayoutJourneys(PortalFixture portal)
         await Screenshots.SaveAsync(page, "phone-destination-details.png", fullPage: true);
         await DestinationForm.SaveAsync(page, name);
         await Expect(DestinationForm.Row(page, name)).ToBeVisibleAsync();
+        // The grid stacks each row as label: value pairs; every value and action must fit the screen, not be cut off at
+        // its edge (the grid clips rather than scrolling the page, so the side-scroll check alone misses it).
+        var grid = page.Locator(".destinations-grid");
+        await ExpectInsideAsync(page.GetByRole(AriaRole.Button, new() { Name = $"Delete {name}", Exact = true }), grid);
+        await ExpectInsideAsync(DestinationForm.Row(page, name).GetByRole(AriaRole.Link, new() { Name = name, Exact = true }), grid);
+        await ExpectInsideAsync(DestinationForm.Row(page, name).GetByText("by ", new() { Exact = false }).Last, grid);
         await Screenshots.SaveAsync(page, "phone-manage-destinations.png", fullPage: false);
 
         // Recent tests keeps its Result and Time columns on screen.
@@ -296,6 +302,18 @@ public sealed class LayoutJourneys(PortalFixture portal)
         Assert.NotNull(box);
         var width = locator.Page.ViewportSize!.Width;
         Assert.True(box.X >= 0 && box.X + box.Width <= width, $"{locator} spans x={box.X}..{box.X + box.Width}, outside the {width}px viewport.");
+    }
+
+    // Inside the container's box: a container that clips its overflow hides what sticks out without scrolling the page.
+    private static async Task ExpectInsideAsync(ILocator locator, ILocator container)
+    {
+        await Expect(locator).ToBeVisibleAsync();
+        var box = await locator.BoundingBoxAsync();
+        var frame = await container.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.NotNull(frame);
+        Assert.True(box.X >= frame.X && box.X + box.Width <= frame.X + frame.Width + 0.5,
+            $"{locator} spans x={box.X}..{box.X + box.Width}, outside its container's x={frame.X}..{frame.X + frame.Width}.");
     }
 
     private static async Task ExpectNoSideScrollAsync(IPage page) =>

@@ -74,30 +74,40 @@ public sealed class ScreenshotJourneys(PortalFixture portal)
             }
         }
 
-        // Fresh pages for the pictures: no confirmation toasts left over from saving.
-        await using (var wide = await portal.NewContextAsync(app, width: 1600, height: 640))
+        // Fresh pages for the pictures: no confirmation toasts left over from saving. A laptop's 1440 px, where the report
+        // sits beside the form, and a phone's 390 px, where the app bar folds behind its Menu button.
+        await using (var wide = await portal.NewContextAsync(app, width: 1440, height: 900))
         {
             var grid = await session.OpenAsync(wide);
+            await Expect(grid.GetByTestId("signed-in-user")).ToContainTextAsync(PortalFixture.AdminName);
             await Expect(DestinationForm.Row(grid, "local-pg")).ToContainTextAsync("Passed");
             await Expect(DestinationForm.Row(grid, "finance")).ToContainTextAsync("Failed");
             await Expect(DestinationForm.Row(grid, "staging")).ToContainTextAsync("Not tested");
             await Expect(grid.Locator(".destinations-grid tbody tr")).ToHaveCountAsync(5);
             await Screenshots.SaveAsync(grid, "manage-destinations.png", fullPage: false);
+
+            await DestinationForm.OpenAsync(grid, "azure-dwh");
+            await Expect(DestinationForm.Field(grid, "Private endpoint host")).ToHaveValueAsync("10.20.0.7");
+            await Screenshots.SaveAsync(grid, "destination-details.png", fullPage: false);
+
+            await DestinationForm.BackToGridAsync(grid);
+            await DestinationForm.OpenAsync(grid, "local-pg");
+            await DestinationForm.Button(grid, "Test Connection").ClickAsync();
+            await Expect(TestReport.Result(grid)).ToContainTextAsync("Connection works.");
+            await Expect(grid.GetByTestId("test-history").Locator("tbody tr")).ToHaveCountAsync(2);
+            await Screenshots.SaveAsync(grid, "test-report.png", fullPage: false);
         }
 
-        await using (var narrow = await portal.NewContextAsync(app, width: 1000, height: 800))
+        await using (var phone = await portal.NewContextAsync(app, width: 390, height: 844))
         {
-            var page = await session.OpenAsync(narrow);
-            await DestinationForm.OpenAsync(page, "azure-dwh");
-            await Expect(DestinationForm.Field(page, "Private endpoint host")).ToHaveValueAsync("10.20.0.7");
-            await Screenshots.SaveAsync(page, "destination-details.png", fullPage: true);
+            var grid = await session.OpenAsync(phone);
+            await Expect(DestinationForm.Row(grid, "local-pg")).ToContainTextAsync("Passed");
+            await Screenshots.SaveAsync(grid, "manage-destinations-phone.png", fullPage: false);
 
-            await DestinationForm.BackToGridAsync(page);
-            await DestinationForm.OpenAsync(page, "local-pg");
-            await DestinationForm.Button(page, "Test Connection").ClickAsync();
-            await Expect(TestReport.Result(page)).ToContainTextAsync("Connection works.");
-            await Expect(page.GetByTestId("test-history").Locator("tbody tr")).ToHaveCountAsync(2);
-            await Screenshots.SaveAsync(page, "test-report.png", fullPage: true);
+            await DestinationForm.OpenAsync(grid, "finance");
+            await DestinationForm.Button(grid, "Test Connection").ClickAsync();
+            await Expect(TestReport.Result(grid)).ToContainTextAsync("Connection failed.");
+            await Screenshots.SaveAsync(grid, "destination-details-phone.png", fullPage: false);
         }
 
         foreach (var file in Directory.GetFiles(Screenshots.OutputDirectory))
