@@ -42,6 +42,8 @@ public static class PortalCoreServiceCollectionExtensions
             .Configure<IOptions<PortalOptions>, ILoggerFactory>((keys, portal, loggers) =>
                 keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(portal.Value.KeyRingDirectory), loggers));
 
+        // Resource lookups follow the current UI culture, which the web host sets per request and circuit.
+        services.AddLocalization();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<SecretProtector>();

@@ -16,4 +16,10 @@ public sealed class PortalUser : IdentityUser
     public DateTime CreatedAtUtc { get; set; }
 
     public DateTime? LastSignInAtUtc { get; set; }
+
+    /// <summary>
+    /// The portal language the user chose (<see cref="Localization.PortalLanguages"/>), or null until the first sign-in
+    /// saves the browser's. It follows the user to every browser and to their API tokens' error texts.
+    /// </summary>
+    public string? Language { get; set; }
 }

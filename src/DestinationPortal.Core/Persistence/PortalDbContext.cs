@@ -41,6 +41,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, S
 
         var user = builder.Entity<PortalUser>();
         user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+        user.Property(u => u.Language).HasMaxLength(Localization.PortalLanguages.MaxLength);
 
         var token = builder.Entity<ApiToken>();
         token.HasKey(t => t.Id);

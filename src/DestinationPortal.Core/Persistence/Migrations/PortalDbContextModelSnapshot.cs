@@ -89,6 +89,10 @@ namespace DestinationPortal.Core.Persistence.Migrations
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastSignInAtUtc")
                         .HasColumnType("TEXT");
 
