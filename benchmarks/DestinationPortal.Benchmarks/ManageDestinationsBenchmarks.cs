@@ -106,17 +106,16 @@ public class ManageDestinationsBenchmarks
 
     private async Task<int> RawPageAsync(string? filter)
     {
-        var where = filter is null ? "" : "WHERE instr(NormalizedName, $upper) > 0 OR ServerName LIKE $like ESCAPE '\\' OR Database LIKE $like ESCAPE '\\'";
+        var where = filter is null ? "" : "WHERE instr(NameKey, $key) > 0 OR instr(ServerNameKey, $key) > 0 OR instr(DatabaseKey, $key) > 0";
         await using var count = _raw.CreateCommand();
         count.CommandText = $"SELECT COUNT(*) FROM Destinations {where}";
         await using var page = _raw.CreateCommand();
-        page.CommandText = $"SELECT Id, Name, TypeId, ServerName, Port, Database, TlsMode, LastTestSucceeded, LastTestAtUtc, UpdatedAtUtc, UpdatedBy FROM Destinations {where} ORDER BY NormalizedName, Id LIMIT 25";
+        page.CommandText = $"SELECT Id, Name, TypeId, ServerName, Port, Database, TlsMode, LastTestSucceeded, LastTestAtUtc, UpdatedAtUtc, UpdatedBy FROM Destinations {where} ORDER BY NameKey, Id LIMIT 25";
         if (filter is not null)
         {
             foreach (var command in new[] { count, page })
             {
-                command.Parameters.AddWithValue("$upper", filter.ToUpperInvariant());
-                command.Parameters.AddWithValue("$like", $"%{filter}%");
+                command.Parameters.AddWithValue("$key", SearchKey.For(filter));
             }
         }
 

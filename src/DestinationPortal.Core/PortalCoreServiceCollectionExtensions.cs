@@ -95,6 +95,12 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<SignInAttempts>();
         services.AddScoped<SignInCheck>();
         services.AddScoped<AuditTrail>();
+        services.AddOptions<AuditRetentionOptions>()
+            .BindConfiguration(AuditRetentionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<AuditRetention>();
+        services.AddHostedService<AuditRetentionJob>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<UserAdministration>();
         services.AddSingleton<FirstAdministrator>();

@@ -3,7 +3,7 @@ namespace DestinationPortal.Core.Auditing;
 /// <summary>
 /// One row of the append-only audit trail: who did what, when (UTC), from where, to which destination, with what
 /// outcome. Never a secret value: changed fields are listed by name only. Triggers in the database refuse
-/// UPDATE and DELETE on the table.
+/// UPDATE, and DELETE except of expired rows by <see cref="AuditRetention"/>.
 /// </summary>
 public sealed class AuditEntry
 {
@@ -59,12 +59,15 @@ public static class AuditActions
     public const string TokenRevoked = "token-revoked";
     public const string AccessDenied = "access-denied";
 
+    /// <summary>The retention job deleted expired rows (<see cref="AuditRetention"/>).</summary>
+    public const string AuditPurged = "audit-purged";
+
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut, PasswordChanged, SetupCompleted, SetupRefused,
         DestinationCreated, DestinationUpdated, DestinationCopied, DestinationDeleted, DestinationTested, DestinationsExported,
         UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset,
-        TokenCreated, TokenRevoked, AccessDenied,
+        TokenCreated, TokenRevoked, AccessDenied, AuditPurged,
     ];
 }
 

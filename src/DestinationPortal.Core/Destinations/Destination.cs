@@ -10,14 +10,34 @@ public sealed class Destination
 {
     public Guid Id { get; set; }
 
-    public string Name { get; set; } = "";
+    private string _name = "";
+    private string _serverName = "";
+    private string _database = "";
+
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            NameKey = SearchKey.For(value);
+        }
+    }
 
     /// <summary>Upper-cased invariant copy of <see cref="Name"/>: the unique index that makes names unique ignoring case.</summary>
     public string NormalizedName { get; set; } = "";
 
     public string TypeId { get; set; } = "";
 
-    public string ServerName { get; set; } = "";
+    public string ServerName
+    {
+        get => _serverName;
+        set
+        {
+            _serverName = value;
+            ServerNameKey = SearchKey.For(value);
+        }
+    }
 
     public int Port { get; set; }
 
@@ -32,7 +52,24 @@ public sealed class Destination
     /// <summary>The password encrypted with Data Protection; never the plaintext, never sent to a browser.</summary>
     public string? ProtectedPassword { get; set; }
 
-    public string Database { get; set; } = "";
+    public string Database
+    {
+        get => _database;
+        set
+        {
+            _database = value;
+            DatabaseKey = SearchKey.For(value);
+        }
+    }
+
+    // The folded copies the grid filters and sorts on (SearchKey). Set by the setters above, so no writer can store a
+    // name without its key; EF writes the fields directly when it reads a row, and reads the stored keys with it.
+
+    public string NameKey { get; private set; } = "";
+
+    public string ServerNameKey { get; private set; } = "";
+
+    public string DatabaseKey { get; private set; } = "";
 
     public string? CaCertificatePem { get; set; }
 

@@ -288,6 +288,10 @@ namespace DestinationPortal.Core.Persistence.Migrations
                         .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DatabaseKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("KerberosServiceName")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -309,6 +313,10 @@ namespace DestinationPortal.Core.Persistence.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NormalizedName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -327,6 +335,10 @@ namespace DestinationPortal.Core.Persistence.Migrations
                     b.Property<string>("ServerName")
                         .IsRequired()
                         .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerNameKey")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TimeoutSeconds")
@@ -368,6 +380,12 @@ namespace DestinationPortal.Core.Persistence.Migrations
                         .IsUnique();
 
                     b.HasIndex("UpdatedAtUtc");
+
+                    b.HasIndex("DatabaseKey", "Id");
+
+                    b.HasIndex("NameKey", "Id");
+
+                    b.HasIndex("ServerNameKey", "Port", "Id");
 
                     b.ToTable("Destinations");
                 });
