@@ -6,12 +6,14 @@ using DestinationPortal.Web.Access;
 using DestinationPortal.Web.Api;
 using DestinationPortal.Web.Components;
 using DestinationPortal.Web.Hubs;
+using DestinationPortal.Web.Localization;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddPortalCore();
 builder.Services.AddPortalWeb(builder.Environment);
 builder.Services.AddPortalApi();
+builder.Services.AddPortalLocalization();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.UseWhen(
 app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UsePortalLocalization();
 app.UseAuthorization();
 app.UseCurrentUser();
 app.UseSameOriginApi();
@@ -45,6 +48,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapPortalAccessEndpoints();
+app.MapLanguageEndpoints();
 app.MapPortalApi();
 app.MapHub<ConnectionTestHub>(ConnectionTestHub.Path);
 app.MapRazorComponents<App>()

@@ -81,11 +81,16 @@ public sealed class SignInCheck(
         return result;
     }
 
-    /// <summary>The user got a session: their last sign-in is now, and the audit trail says so.</summary>
+    /// <summary>
+    /// The user gets a session: their last sign-in is now, and the audit trail says so. A user who never chose a language
+    /// keeps the one this sign-in was made in (the browser's), so their other browsers and API tokens speak it too.
+    /// Call it before the session cookie is issued, so the cookie carries the language.
+    /// </summary>
     public async Task RecordSignInAsync(PortalUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
         user.LastSignInAtUtc = clock.GetUtcNow().UtcDateTime;
+        user.Language ??= Localization.PortalLanguages.Current;
         await users.UpdateAsync(user);
         await audit.WriteAsync(audit.Entry(AuditActions.SignIn, userName: user.UserName), CancellationToken.None);
     }
@@ -112,6 +117,7 @@ public sealed class SignInCheck(
         var wasTemporary = user.MustChangePassword;
         user.MustChangePassword = false;
         user.LastSignInAtUtc = clock.GetUtcNow().UtcDateTime;
+        user.Language ??= Localization.PortalLanguages.Current;
         await users.UpdateAsync(user);
 
         await audit.WriteAsync(

@@ -105,7 +105,7 @@ public static class AccessEndpoints
         return TypedResults.Ok(new TokenResponse(issued.Id, issued.Name, issued.Token, issued.ExpiresAtUtc));
     }
 
-    private static async ValueTask<object?> RequireAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RequireAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var antiforgery = context.HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>();
         if (!await antiforgery.IsRequestValidAsync(context.HttpContext))

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace DestinationPortal.Web.Access;
 
-/// <summary>Adds the user's one role as a role claim, so [Authorize] policies and <see cref="CurrentUser"/> can read it.</summary>
+/// <summary>
+/// Adds the user's one role as a role claim, so [Authorize] policies and <see cref="CurrentUser"/> can read it, and their
+/// language, so every request and circuit speaks it without a database lookup (<see cref="Localization.PortalCultureProvider"/>).
+/// </summary>
 internal sealed class PortalClaimsPrincipalFactory(UserManager<PortalUser> users, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<PortalUser>(users, options)
 {
@@ -13,6 +16,11 @@ internal sealed class PortalClaimsPrincipalFactory(UserManager<PortalUser> users
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(ClaimTypes.Role, user.Role.ToString()));
+        if (Core.Localization.PortalLanguages.Normalize(user.Language) is { } language)
+        {
+            identity.AddClaim(new Claim(Localization.PortalCultureProvider.LanguageClaim, language));
+        }
+
         return identity;
     }
 }

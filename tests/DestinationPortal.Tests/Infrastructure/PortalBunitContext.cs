@@ -28,6 +28,7 @@ public abstract class PortalBunitContext : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Portal.AddPortalServices(Services);
         Services.AddSingleton<IKerberosIdentityReader>(Kerberos);
+        Services.AddScoped<DestinationPortal.Web.Localization.ViewerTime>();
         Services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.ShowTransitionDuration = 0;
