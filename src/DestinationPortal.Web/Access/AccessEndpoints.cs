@@ -2,7 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Web.Localization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
 
 namespace DestinationPortal.Web.Access;
 
@@ -65,6 +67,7 @@ public static class AccessEndpoints
         TokenRequest request,
         SignInCheck signIn,
         ApiTokenService tokens,
+        IStringLocalizer<ApiText> text,
         CancellationToken cancellationToken)
     {
         var lifetime = request.ExpiresInDays ?? DefaultTokenLifetimeDays;
@@ -72,7 +75,7 @@ public static class AccessEndpoints
         var errors = new Dictionary<string, string[]>();
         if (lifetime is < 1 or > ApiTokenService.MaxLifetimeDays)
         {
-            errors["expiresInDays"] = [$"A token lives 1 to {ApiTokenService.MaxLifetimeDays} days."];
+            errors["expiresInDays"] = [text["Token.Lifetime", ApiTokenService.MaxLifetimeDays]];
         }
 
         if (ApiTokenService.NameProblem(name) is { } nameProblem)
@@ -82,12 +85,12 @@ public static class AccessEndpoints
 
         if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
         {
-            errors["userName"] = ["Send userName and password."];
+            errors["userName"] = [text["Token.Credentials"]];
         }
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, title: text["Problem.Validation.Title"]);
         }
 
         var check = await signIn.CheckAsync(request.UserName, request.Password, SignInPurpose.TokenRequest);
@@ -95,10 +98,8 @@ public static class AccessEndpoints
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
-                title: "Not signed in",
-                detail: check.Refusal == SignInRefusal.MustChangePassword
-                    ? "Sign in to the portal once and choose your own password, then request a token."
-                    : "The user name or password is wrong, or the account is locked or disabled.");
+                title: text["Token.NotSignedIn.Title"],
+                detail: check.Refusal == SignInRefusal.MustChangePassword ? text["Token.MustChangePassword"] : text["Token.WrongCredentials"]);
         }
 
         var issued = await tokens.IssueAsync(user.Id, user.UserName!, name, lifetime, cancellationToken);

@@ -1,3 +1,6 @@
+using DestinationPortal.Web.Localization;
+using Microsoft.Extensions.Localization;
+
 namespace DestinationPortal.Web.Access;
 
 public static class PortalAccessMiddleware
@@ -77,10 +80,8 @@ public static class PortalAccessMiddleware
             Core.Auditing.AuditActions.AccessDenied,
             Core.Auditing.AuditOutcomes.Denied,
             details: $"cross-origin {request.Method} {request.Path} refused (Origin {Shorten(request.Headers.Origin)}, Sec-Fetch-Site {Shorten(request.Headers["Sec-Fetch-Site"])})"));
-        await Results.Problem(
-            statusCode: StatusCodes.Status403Forbidden,
-            title: "Cross-origin request refused",
-            detail: "A signed-in browser may change things through the API only from the portal's own pages. Scripts authenticate with Authorization: Bearer.")
+        var text = context.RequestServices.GetRequiredService<IStringLocalizer<ApiText>>();
+        await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["CrossOrigin.Title"], detail: text["CrossOrigin.Detail"])
             .ExecuteAsync(context);
     });
 

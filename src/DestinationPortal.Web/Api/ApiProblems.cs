@@ -1,34 +1,39 @@
 using System.Text.Json;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Web.Localization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 
 namespace DestinationPortal.Web.Api;
 
-/// <summary>RFC 7807 answers the API gives, in one place so every endpoint words them alike.</summary>
+/// <summary>
+/// RFC 7807 answers the API gives, in one place so every endpoint words them alike. Titles and details are in the
+/// request's language (<see cref="ApiText"/>); status, type and the keys under errors never change with it.
+/// </summary>
 internal static class ApiProblems
 {
-    public static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No destination has the id {id} (it may have been deleted).");
+    public static ProblemHttpResult NotFound(IStringLocalizer<ApiText> text, Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Problem.NotFound.Title"], detail: text["Problem.NotFound.Detail", id]);
 
     /// <summary>400 with the validator's messages, keyed by the JSON property they belong to.</summary>
-    public static ValidationProblem Invalid(IEnumerable<FieldError> errors) =>
-        TypedResults.ValidationProblem(Errors(errors), title: "The destination is not valid.", detail: "Correct the properties listed in errors.");
+    public static ValidationProblem Invalid(IStringLocalizer<ApiText> text, IEnumerable<FieldError> errors) =>
+        TypedResults.ValidationProblem(Errors(errors), title: text["Problem.Invalid.Title"], detail: text["Problem.Invalid.Detail"]);
 
     /// <summary>409: the name belongs to another destination. The Name message is kept under errors.name, as in a 400.</summary>
-    public static ProblemHttpResult NameTaken(IEnumerable<FieldError> errors) =>
+    public static ProblemHttpResult NameTaken(IStringLocalizer<ApiText> text, IEnumerable<FieldError> errors) =>
         TypedResults.Problem(new HttpValidationProblemDetails(Errors(errors))
         {
             Status = StatusCodes.Status409Conflict,
-            Title = "A destination with this name already exists.",
+            Title = text["Problem.NameTaken.Title"],
             Detail = errors.FirstOrDefault()?.Message,
         });
 
-    public static IResult SaveFailed(SaveResult result) =>
-        result.NameTaken ? NameTaken(result.FieldErrors) : Invalid(result.FieldErrors);
+    public static IResult SaveFailed(IStringLocalizer<ApiText> text, SaveResult result) =>
+        result.NameTaken ? NameTaken(text, result.FieldErrors) : Invalid(text, result.FieldErrors);
 
     public static Dictionary<string, string[]> Errors(IEnumerable<FieldError> errors) =>
         errors.GroupBy(e => DestinationJson.PropertyName(e.Field))
@@ -41,7 +46,7 @@ internal static class ApiProblems
 /// too large) → 400/413/415 naming the property and what it must be. Anything else stays a 500 without details.
 /// Pages keep their own error page.
 /// </summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, IStringLocalizer<ApiText> text) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -50,29 +55,31 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
             return false;
         }
 
+        ApiCulture.UseRequestCulture(httpContext);
+
         ProblemDetails? problem = exception switch
         {
             PortalAccessDeniedException denied => new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = denied.Message,
+                Title = text["Problem.Forbidden.Title"],
+                Detail = text["Problem.Forbidden." + denied.Permission],
             },
             BadHttpRequestException { InnerException: JsonException json } when json.InnerException is not JsonException => Conversion(httpContext, json),
             BadHttpRequestException { InnerException: JsonException json } => new ProblemDetails
             {
                 Status = StatusCodes.Status400BadRequest,
-                Title = "The body is not valid JSON.",
-                Detail = $"The JSON breaks off or is malformed at line {(json.LineNumber ?? 0) + 1}, byte {(json.BytePositionInLine ?? 0) + 1}.",
+                Title = text["Problem.InvalidJson.Title"],
+                Detail = text["Problem.InvalidJson.Detail", (json.LineNumber ?? 0) + 1, (json.BytePositionInLine ?? 0) + 1],
             },
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,
                 Title = bad.StatusCode switch
                 {
-                    StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-                    StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
-                    _ => "The request could not be read.",
+                    StatusCodes.Status413PayloadTooLarge => text["Problem.TooLarge.Title"],
+                    StatusCodes.Status415UnsupportedMediaType => text["Problem.SendJson.Title"],
+                    _ => text["Problem.Unreadable.Title"],
                 },
                 Detail = bad.Message,
             },
@@ -89,7 +96,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
     }
 
     // "port must be a whole number.": the property from the exception's JSON path, what it must be from the body's type.
-    private static HttpValidationProblemDetails Conversion(HttpContext httpContext, JsonException json)
+    private HttpValidationProblemDetails Conversion(HttpContext httpContext, JsonException json)
     {
         var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
         var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType ?? typeof(object);
@@ -97,7 +104,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [key.Length == 0 ? "$" : key] = [message] })
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = "The body has a value of the wrong type.",
+            Title = text["Problem.WrongType.Title"],
             Detail = message,
         };
     }

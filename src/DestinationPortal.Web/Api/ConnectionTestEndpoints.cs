@@ -1,5 +1,7 @@
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Web.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace DestinationPortal.Web.Api;
 
@@ -33,27 +35,27 @@ internal static class ConnectionTestEndpoints
     }
 
     private static Task<IResult> TestSavedAsync(
-        Guid id, DestinationRequest? request, DestinationService destinations, DestinationTestRunner runner, CancellationToken cancellationToken) =>
-        TestAsync(id, request, destinations, runner, cancellationToken);
+        Guid id, DestinationRequest? request, DestinationService destinations, DestinationTestRunner runner, IStringLocalizer<ApiText> text, CancellationToken cancellationToken) =>
+        TestAsync(id, request, destinations, runner, text, cancellationToken);
 
     private static Task<IResult> TestUnsavedAsync(
-        DestinationRequest request, DestinationService destinations, DestinationTestRunner runner, CancellationToken cancellationToken) =>
-        TestAsync(null, request, destinations, runner, cancellationToken);
+        DestinationRequest request, DestinationService destinations, DestinationTestRunner runner, IStringLocalizer<ApiText> text, CancellationToken cancellationToken) =>
+        TestAsync(null, request, destinations, runner, text, cancellationToken);
 
     // The service checks the role, the destination and the body once; this only maps its answer.
     private static async Task<IResult> TestAsync(
-        Guid? id, DestinationRequest? request, DestinationService destinations, DestinationTestRunner runner, CancellationToken cancellationToken)
+        Guid? id, DestinationRequest? request, DestinationService destinations, DestinationTestRunner runner, IStringLocalizer<ApiText> text, CancellationToken cancellationToken)
     {
         var test = await destinations.PrepareTestAsync(id, request?.ToInput(), cancellationToken);
         return test.Status switch
         {
-            TestPreparation.NotFound => ApiProblems.NotFound(id!.Value),
-            TestPreparation.Invalid => ApiProblems.Invalid(test.Errors),
-            _ => await ReportAsync(runner.RunAsync(test, cancellationToken: cancellationToken), cancellationToken),
+            TestPreparation.NotFound => ApiProblems.NotFound(text, id!.Value),
+            TestPreparation.Invalid => ApiProblems.Invalid(text, test.Errors),
+            _ => await ReportAsync(runner.RunAsync(test, cancellationToken: cancellationToken), text, cancellationToken),
         };
     }
 
-    private static async Task<IResult> ReportAsync(IAsyncEnumerable<ConnectionTestEvent> run, CancellationToken cancellationToken)
+    private static async Task<IResult> ReportAsync(IAsyncEnumerable<ConnectionTestEvent> run, IStringLocalizer<ApiText> text, CancellationToken cancellationToken)
     {
         var events = new List<ConnectionTestEvent>();
         await foreach (var item in run.WithCancellation(cancellationToken))
@@ -64,7 +66,7 @@ internal static class ConnectionTestEndpoints
         // Every run ends with a Result event that carries the outcome (refusals and cancellations included).
         if (events.LastOrDefault()?.Outcome is not { } outcome)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The test ended without a result.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: text["Test.NoResult.Title"]);
         }
 
         return TypedResults.Ok(new ConnectionTestResponse(events[^1].RunId, outcome.Succeeded, outcome, events, events.ToReportText()));

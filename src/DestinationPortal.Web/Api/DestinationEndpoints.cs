@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Web.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Microsoft.Net.Http.Headers;
 
 namespace DestinationPortal.Web.Api;
@@ -86,28 +88,29 @@ internal static class DestinationEndpoints
         [Description("Rows to skip; default 0.")] int? skip,
         [Description("Rows to return, 1 to 500; default 25.")] int? take,
         DestinationService destinations,
+        IStringLocalizer<ApiText> text,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         DestinationSortColumn column = DestinationSortColumn.Name;
         if (sort is not null && !SortNames.TryGetValue(sort, out column))
         {
-            errors["sort"] = [$"sort must be one of {string.Join(", ", SortNames.Keys)}."];
+            errors["sort"] = [text["List.Sort", string.Join(", ", SortNames.Keys)]];
         }
 
         if (skip is < 0)
         {
-            errors["skip"] = ["skip must be 0 or more."];
+            errors["skip"] = [text["List.Skip"]];
         }
 
         if (take is < 1 or > MaxPageSize)
         {
-            errors["take"] = [$"take must be from 1 to {MaxPageSize}."];
+            errors["take"] = [text["List.Take", MaxPageSize]];
         }
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+            return TypedResults.ValidationProblem(errors, title: text["List.Invalid.Title"]);
         }
 
         var query = new DestinationListQuery(filter, column, descending ?? false, skip ?? 0, take ?? 25);
@@ -115,19 +118,20 @@ internal static class DestinationEndpoints
         return TypedResults.Ok(new DestinationListResponse(page.Items, page.TotalCount, query.Skip, query.Take));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, DestinationService destinations, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, DestinationService destinations, IStringLocalizer<ApiText> text, CancellationToken cancellationToken)
     {
         var stored = await destinations.GetForEditAsync(id, cancellationToken);
-        return stored is null ? ApiProblems.NotFound(id) : Resource(http, stored);
+        return stored is null ? ApiProblems.NotFound(text, id) : Resource(http, stored);
     }
 
-    private static async Task<IResult> CreateAsync(DestinationRequest request, HttpContext http, DestinationService destinations, CancellationToken cancellationToken) =>
-        Created(http, await destinations.CreateAsync(request.ToInput(), cancellationToken: cancellationToken));
+    private static async Task<IResult> CreateAsync(
+        DestinationRequest request, HttpContext http, DestinationService destinations, IStringLocalizer<ApiText> text, CancellationToken cancellationToken) =>
+        Created(http, text, await destinations.CreateAsync(request.ToInput(), cancellationToken: cancellationToken));
 
     private static async Task<IResult> UpdateAsync(
-        Guid id, DestinationRequest request, HttpContext http, DestinationService destinations, AccessGuard guard, CancellationToken cancellationToken)
+        Guid id, DestinationRequest request, HttpContext http, DestinationService destinations, AccessGuard guard, IStringLocalizer<ApiText> text, CancellationToken cancellationToken)
     {
-        if (ReadIfMatch(http.Request, out var expected) is { } preconditionProblem)
+        if (ReadIfMatch(http.Request, text, out var expected) is { } preconditionProblem)
         {
             // Answered without calling the service, so the role is checked here: a Viewer hears "forbidden" (and is
             // audited) whatever the headers say. Every other request is checked once, by the service.
@@ -140,27 +144,27 @@ internal static class DestinationEndpoints
         return result.Status switch
         {
             SaveStatus.Saved => Resource(http, result.Stored!),
-            SaveStatus.NotFound => ApiProblems.NotFound(id),
-            SaveStatus.Conflict => Stale(http, result.Conflict!, result.Stored!),
-            _ => ApiProblems.SaveFailed(result),
+            SaveStatus.NotFound => ApiProblems.NotFound(text, id),
+            SaveStatus.Conflict => Stale(http, text, result.Conflict!, result.Stored!),
+            _ => ApiProblems.SaveFailed(text, result),
         };
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, DestinationService destinations, CancellationToken cancellationToken) =>
-        await destinations.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound(id);
+    private static async Task<IResult> DeleteAsync(Guid id, DestinationService destinations, IStringLocalizer<ApiText> text, CancellationToken cancellationToken) =>
+        await destinations.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound(text, id);
 
     private static async Task<IResult> CopyAsync(
-        Guid id, CopyDestinationRequest? request, HttpContext http, DestinationService destinations, CancellationToken cancellationToken)
+        Guid id, CopyDestinationRequest? request, HttpContext http, DestinationService destinations, IStringLocalizer<ApiText> text, CancellationToken cancellationToken)
     {
         var result = await destinations.CopyAsync(id, request?.Name, request?.Password, cancellationToken);
-        return result.Status == SaveStatus.NotFound ? ApiProblems.NotFound(id) : Created(http, result);
+        return result.Status == SaveStatus.NotFound ? ApiProblems.NotFound(text, id) : Created(http, text, result);
     }
 
-    private static IResult Created(HttpContext http, SaveResult result)
+    private static IResult Created(HttpContext http, IStringLocalizer<ApiText> text, SaveResult result)
     {
         if (result.Status != SaveStatus.Saved)
         {
-            return ApiProblems.SaveFailed(result);
+            return ApiProblems.SaveFailed(text, result);
         }
 
         var stored = result.Stored!;
@@ -175,14 +179,13 @@ internal static class DestinationEndpoints
     }
 
     // 412 says who saved in between and carries the current destination, so a script can merge and retry with its ETag.
-    private static ProblemHttpResult Stale(HttpContext http, ConcurrencyConflict conflict, DestinationForEdit current)
+    private static ProblemHttpResult Stale(HttpContext http, IStringLocalizer<ApiText> text, ConcurrencyConflict conflict, DestinationForEdit current)
     {
         http.Response.Headers.ETag = ETag(current.Version);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status412PreconditionFailed,
-            title: "The destination changed since you read it.",
-            detail: $"{conflict.UpdatedBy} saved it at {conflict.UpdatedAtUtc:yyyy-MM-dd HH:mm:ss} UTC. Nothing was saved. "
-                + $"Read it again, or send If-Match: {ETag(current.Version)} to overwrite their version.",
+            title: text["Update.Stale.Title"],
+            detail: text["Update.Stale.Detail", conflict.UpdatedBy, conflict.UpdatedAtUtc, ETag(current.Version)],
             extensions: new Dictionary<string, object?>
             {
                 ["currentVersion"] = current.Version,
@@ -196,7 +199,7 @@ internal static class DestinationEndpoints
     /// Null when If-Match holds one strong ETag (<paramref name="expected"/> = its version) or <c>*</c>
     /// (<paramref name="expected"/> = null); else the problem to answer. A bare version without quotes is accepted too.
     /// </summary>
-    private static IResult? ReadIfMatch(HttpRequest request, out Guid? expected)
+    private static IResult? ReadIfMatch(HttpRequest request, IStringLocalizer<ApiText> text, out Guid? expected)
     {
         expected = null;
         var header = request.Headers.IfMatch.ToString().Trim();
@@ -204,8 +207,8 @@ internal static class DestinationEndpoints
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status428PreconditionRequired,
-                title: "If-Match is required.",
-                detail: "Send If-Match with the ETag from GET /api/destinations/{id}, so a change someone saved meanwhile is not overwritten unseen; If-Match: * overwrites whatever is stored.");
+                title: text["Update.IfMatchRequired.Title"],
+                detail: text["Update.IfMatchRequired.Detail"]);
         }
 
         if (header == "*")
@@ -226,7 +229,7 @@ internal static class DestinationEndpoints
         }
 
         return TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { ["If-Match"] = ["If-Match must be one ETag as GET returned it (like \"0197…\"), or *."] },
-            title: "If-Match is not valid.");
+            new Dictionary<string, string[]> { ["If-Match"] = [text["Update.IfMatchInvalid"]] },
+            title: text["Update.IfMatchInvalid.Title"]);
     }
 }

@@ -17,7 +17,7 @@ public static class PortalApiExtensions
         // Binding failures throw (in every environment) so ApiExceptionHandler can say which property is wrong and why;
         // the framework's own answer is an empty 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiCulture.LocalizeFrameworkTitles);
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         services.AddOpenApi(options =>

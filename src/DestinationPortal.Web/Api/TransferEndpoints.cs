@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Web.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 
 namespace DestinationPortal.Web.Api;
 
@@ -66,13 +68,14 @@ internal static class TransferEndpoints
         HttpRequest request,
         [Description("true (the default): only return the plan. false: apply it, unless it has a conflict.")] bool? dryRun,
         DestinationTransfer transfer,
+        IStringLocalizer<ApiText> text,
         CancellationToken cancellationToken)
     {
         // JSON only: a cross-site form cannot send application/json without a preflight, whatever the cookie settings.
         if (!request.HasJsonContentType())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the body as application/json.",
-                detail: "Send the document exported by GET /api/destinations/export with Content-Type: application/json.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: text["Problem.SendJson.Title"],
+                detail: text["Import.SendJson.Detail"]);
         }
 
         // Refused before reading when the client says it is too large; else read at most 1 MB, whatever it says.
@@ -81,8 +84,8 @@ internal static class TransferEndpoints
             : await DestinationDocumentReader.ReadLimitedAsync(request.Body, cancellationToken);
         if (json is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The import document is too large.",
-                detail: DestinationDocumentReader.TooLargeMessage + " Nothing was changed.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: text["Import.TooLarge.Title"],
+                detail: text["Import.TooLarge.Detail", DestinationDocumentReader.TooLargeMessage]);
         }
 
         var result = await transfer.ImportAsync(json, dryRun ?? true, cancellationToken);
@@ -91,16 +94,18 @@ internal static class TransferEndpoints
         {
             return TypedResults.ValidationProblem(
                 plan.Problems.GroupBy(p => p.Path.Length == 0 ? "$" : p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
-                title: "The import document is not valid. Nothing was changed.",
-                detail: string.Join(" ", plan.Problems.Take(3).Select(p => p.Display)) + (plan.Problems.Count > 3 ? $" (and {plan.Problems.Count - 3} more)" : ""));
+                title: text["Import.Invalid.Title"],
+                detail: plan.Problems.Count > 3
+                    ? text["Import.Invalid.More", string.Join(" ", plan.Problems.Take(3).Select(p => p.Display)), plan.Problems.Count - 3]
+                    : string.Join(" ", plan.Problems.Select(p => p.Display)));
         }
 
         if (!result.DryRun && !result.Applied)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
-                title: "The import has conflicts. Nothing was changed.",
-                detail: string.Join(" ", plan.Items.Where(i => i.Action == ImportAction.Conflict).Take(3).Select(i => $"Entry {i.Entry + 1} ({i.Name}): {i.Message}")),
+                title: text["Import.Conflicts.Title"],
+                detail: string.Join(" ", plan.Items.Where(i => i.Action == ImportAction.Conflict).Take(3).Select(i => text["Import.Conflicts.Entry", i.Entry + 1, i.Name, i.Message ?? ""].Value)),
                 extensions: new Dictionary<string, object?> { ["plan"] = ImportResponse.From(result) });
         }
 
