@@ -82,7 +82,7 @@ internal static class DestinationEndpoints
     internal static string ETag(Guid version) => $"\"{version:D}\"";
 
     private static async Task<IResult> ListAsync(
-        [Description("Matches name (ignoring case), server or database.")] string? filter,
+        [Description("Matches name, server or database, ignoring case and accents.")] string? filter,
         [Description("name (default), type, server, database, tlsMode, lastTest or updatedAt.")] string? sort,
         bool? descending,
         [Description("Rows to skip; default 0.")] int? skip,
