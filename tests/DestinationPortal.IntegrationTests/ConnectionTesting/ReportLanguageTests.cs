@@ -63,6 +63,21 @@ public sealed class ReportLanguageTests
         Assert.StartsWith("Verbindung zu 127.0.0.1:", Outcome(events).Explanation, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_UnresolvableNameInGerman_SaysSoInGermanWithTheSameVerdict()
+    {
+        var destination = Destination(FreePort.Next(), TestRoles.Scram, server: "no-such-host.invalid");
+
+        var english = await RunUnder("en-US", destination);
+        var german = await RunUnder("de-DE", destination);
+
+        AssertFailed(english, ConnectionTestStage.NameResolution, ConnectionTestCategory.Network, nameof(DestinationInput.ServerName));
+        AssertFailed(german, ConnectionTestStage.NameResolution, ConnectionTestCategory.Network, nameof(DestinationInput.ServerName));
+        Assert.StartsWith("The name 'no-such-host.invalid' could not be resolved", Outcome(english).Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Der Name „no-such-host.invalid“ konnte nicht aufgelöst werden", Outcome(german).Explanation, StringComparison.Ordinal);
+        Assert.Equal("no-such-host.invalid", Detail(Last(german, ConnectionTestStage.NameResolution), "Verwendeter Host"));
+    }
+
     private static async Task<IReadOnlyList<ConnectionTestEvent>> RunUnder(string culture, DestinationDefinition destination)
     {
         var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
