@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,10 @@ public sealed class ConnectionTester(
         ArgumentNullException.ThrowIfNull(request);
         var channel = Channel.CreateUnbounded<ConnectionTestEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var execution = ExecuteAsync(request, currentUser.Name, new RunEvents(request.Id, timeProvider, channel.Writer), stop.Token);
+        // The run's report is written once, in the language of whoever starts it (decision 32), and is persisted and
+        // replayed as written; captured here, on the starter's flow, because the stages run on pool threads.
+        var culture = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        var execution = ExecuteAsync(request, currentUser.Name, culture, new RunEvents(request.Id, timeProvider, channel.Writer), stop.Token);
         try
         {
             // The run always completes the channel, so this loop ends even when the caller's token fires.
@@ -57,10 +61,15 @@ public sealed class ConnectionTester(
         }
     }
 
-    private async Task ExecuteAsync(ConnectionTestRequest request, string user, RunEvents events, CancellationToken stop)
+    private async Task ExecuteAsync(
+        ConnectionTestRequest request, string user, (CultureInfo Formatting, CultureInfo Ui) culture, RunEvents events, CancellationToken stop)
     {
         // Yield first so RunAsync's reader is in place and the caller's thread is not held by the first stage.
         await Task.Yield();
+        // Set explicitly rather than trusting the caller's flow: the culture set here flows to this run's continuations
+        // only, whatever the reader's thread does meanwhile.
+        CultureInfo.CurrentCulture = culture.Formatting;
+        CultureInfo.CurrentUICulture = culture.Ui;
         events.Start();
         var policy = new ConnectionTestPolicy(options.Value, gate);
         Verdict verdict;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -13,6 +14,8 @@ internal sealed record Resolution(IReadOnlyList<IPAddress> Addresses, IReadOnlyL
 /// </summary>
 internal static class NameResolutionStage
 {
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
     public static async Task<Resolution> ResolveAsync(ConnectionTestContext context, IHostNameResolver resolver, CancellationToken ct)
     {
         context.Events.Enter(ConnectionTestStage.NameResolution);
@@ -20,10 +23,10 @@ internal static class NameResolutionStage
         var host = destination.ConnectHost;
         var details = new List<ConnectionTestDetail>
         {
-            new("Host used", host),
-            new("Why this host", destination.PrivateEndpoint is null ? DestinationField.ServerName.Label : "Private endpoint (Server Name is still used for TLS and Kerberos)"),
+            new(T["Detail.HostUsed"], host),
+            new(T["Detail.WhyThisHost"], destination.PrivateEndpoint is null ? DestinationField.ServerName.Label : T["Resolve.WhyPrivateEndpoint"]),
         };
-        context.Emit(ConnectionTestStatus.Running, $"Resolving {host}.", details);
+        context.Emit(ConnectionTestStatus.Running, T["Resolve.Resolving", host], details);
         IPAddress[] addresses;
         try
         {
@@ -32,15 +35,15 @@ internal static class NameResolutionStage
         catch (SocketException ex)
         {
             return new([], details, context.Fail(ConnectionTestCategory.Network,
-                $"The name '{host}' could not be resolved ({ex.SocketErrorCode.Describe()}). Check the spelling.", context.HostField, details));
+                T["Resolve.Failed", host, ex.SocketErrorCode.Describe()], context.HostField, details));
         }
 
         if (addresses.Length == 0)
         {
-            return new([], details, context.Fail(ConnectionTestCategory.Network, $"The name '{host}' has no addresses.", context.HostField, details));
+            return new([], details, context.Fail(ConnectionTestCategory.Network, T["Resolve.NoAddresses", host], context.HostField, details));
         }
 
-        details.Add(new("Addresses", string.Join(", ", addresses.Select(a => a.ToString()))));
+        details.Add(new(T["Detail.Addresses"], string.Join(", ", addresses.Select(a => a.ToString()))));
         return new(addresses, details, null);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -11,6 +12,8 @@ internal sealed record TcpResult(Socket? Socket, IPAddress Address, Verdict? Fai
 /// <summary>Connects to the allowed addresses in turn, to exactly the address that will be used for everything after.</summary>
 internal static class TcpStage
 {
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
     public static async Task<TcpResult> ConnectAsync(ConnectionTestContext context, IReadOnlyList<IPAddress> candidates, CancellationToken ct)
     {
         context.Events.Enter(ConnectionTestStage.TcpConnection);
@@ -19,7 +22,7 @@ internal static class TcpStage
         var refused = false;
         foreach (var address in candidates)
         {
-            context.Emit(ConnectionTestStatus.Running, $"Connecting to {context.Endpoint(address)}.", []);
+            context.Emit(ConnectionTestStatus.Running, T["Tcp.Connecting", context.Endpoint(address)], []);
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             context.Connections.Track(socket);
             try
@@ -27,8 +30,8 @@ internal static class TcpStage
                 var started = context.Time.GetTimestamp();
                 await socket.ConnectAsync(new IPEndPoint(address, port), ct);
                 context.Emit(ConnectionTestStatus.Succeeded,
-                    $"TCP connection to {context.Endpoint(address)} established in {context.Time.GetElapsedTime(started).TotalMilliseconds:0} ms.",
-                    [new("Address", address.ToString()), new("Port", port.ToString(CultureInfo.InvariantCulture))]);
+                    T["Tcp.Established", context.Endpoint(address), context.Time.GetElapsedTime(started).TotalMilliseconds],
+                    [new(T["Detail.Address"], address.ToString()), new(T["Detail.Port"], port.ToString(CultureInfo.InvariantCulture))]);
                 return new(socket, address, null);
             }
             catch (SocketException ex)
@@ -45,8 +48,8 @@ internal static class TcpStage
         }
 
         var explanation = refused
-            ? $"Connection refused at {string.Join(", ", attempts.Select(a => a.Label))}: nothing listens on port {port} there. Check {DestinationField.Port.Label}, and that PostgreSQL listens on this address (listen_addresses)."
-            : $"Could not reach {string.Join(", ", attempts.Select(a => a.Label))} ({string.Join(", ", attempts.Select(a => a.Value))}).";
+            ? T["Tcp.Refused", string.Join(", ", attempts.Select(a => a.Label)), port.ToString(CultureInfo.InvariantCulture), DestinationField.Port.Label]
+            : T["Tcp.Unreachable", string.Join(", ", attempts.Select(a => a.Label)), string.Join(", ", attempts.Select(a => a.Value))];
         return new(null, candidates[0], context.Fail(ConnectionTestCategory.Network, explanation, refused ? DestinationField.Port : context.HostField, attempts));
     }
 }

@@ -12,9 +12,10 @@ internal sealed record Verdict(bool Succeeded, ConnectionTestStage? Stage, Conne
         new(false, stage, category, explanation, field, null);
 
     /// <summary>The stage's words inside a sentence ("during the name resolution stage"); acronyms keep their capitals.</summary>
+    /// <remarks>English on purpose: the sentences using it are still English resources-to-be; lower-casing a German noun would be wrong.</remarks>
     public static string StageName(ConnectionTestStage stage)
     {
-        var words = stage.Describe();
+        var words = stage.DescribeInEnglish();
         return char.IsUpper(words[1]) ? words : char.ToLowerInvariant(words[0]) + words[1..];
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using DestinationPortal.Core.ConnectionTesting;
 
@@ -105,5 +106,66 @@ public sealed class ConnectionTestWordsTests
         Assert.DoesNotContain("NameResolution", text);
         Assert.DoesNotContain("TcpConnection", text);
         Assert.DoesNotContain("NotPostgreSql", text);
+    }
+
+    [Fact]
+    public void Describe_UnderGerman_SaysTheGlossaryWords()
+    {
+        using (Culture("de-DE"))
+        {
+            Assert.Equal("Namensauflösung", ConnectionTestStage.NameResolution.Describe());
+            Assert.Equal("TCP-Verbindung", ConnectionTestStage.TcpConnection.Describe());
+            Assert.Equal("Fehlgeschlagen", ConnectionTestStatus.Failed.Describe());
+            Assert.Equal("Von der Netzwerkrichtlinie abgelehnt", ConnectionTestCategory.RefusedByPolicy.Describe());
+            Assert.Equal("Seit Änderung nicht getestet", LastTestStatus.NotTestedSinceChange.Describe());
+            Assert.Equal("Verbindung abgelehnt", SocketError.ConnectionRefused.Describe());
+            // Every value has a German word that is not the English one (TLS excepted: it is TLS in German too).
+            Assert.All(Enum.GetValues<ConnectionTestStage>().Where(s => s != ConnectionTestStage.Tls), s => Assert.NotEqual(StageWords[s], s.Describe()));
+            Assert.All(Enum.GetValues<ConnectionTestStatus>(), s => Assert.NotEqual(StatusWords[s], s.Describe()));
+            Assert.All(Enum.GetValues<ConnectionTestCategory>().Where(c => c is not ConnectionTestCategory.Tls and not ConnectionTestCategory.Timeout),
+                c => Assert.NotEqual(CategoryWords[c], c.Describe()));
+            Assert.All(Enum.GetValues<LastTestStatus>(), s => Assert.NotEqual(LastTestWords[s], s.Describe()));
+        }
+    }
+
+    [Theory]
+    [InlineData(ConnectionTestStage.NameResolution, ConnectionTestCategory.Network, "Failed: Name resolution (Network)")]
+    [InlineData(ConnectionTestStage.Authentication, ConnectionTestCategory.Permissions, "Failed: Authentication (Permissions)")]
+    [InlineData(ConnectionTestStage.Tls, ConnectionTestCategory.Tls, "Failed: TLS")]
+    public void FailedOutcome_UnderGerman_StaysEnglishForTheAuditTrail(ConnectionTestStage stage, ConnectionTestCategory category, string expected)
+    {
+        using (Culture("de-DE"))
+        {
+            Assert.Equal(expected, ConnectionTestWords.FailedOutcome(new ConnectionTestOutcome(false, stage, category, "warum", null, null, 10)));
+        }
+    }
+
+    [Fact]
+    public void StageName_UnderGerman_StaysEnglishForTheSentencesStillInEnglish()
+    {
+        using (Culture("de-DE"))
+        {
+            Assert.Equal("name resolution", Verdict.StageName(ConnectionTestStage.NameResolution));
+        }
+    }
+
+    private static CultureScope Culture(string name) => new(CultureInfo.GetCultureInfo(name));
+
+    private sealed class CultureScope : IDisposable
+    {
+        private readonly CultureInfo _culture = CultureInfo.CurrentCulture;
+        private readonly CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
+
+        public CultureScope(CultureInfo culture)
+        {
+            CultureInfo.CurrentCulture = culture;
+            CultureInfo.CurrentUICulture = culture;
+        }
+
+        public void Dispose()
+        {
+            CultureInfo.CurrentCulture = _culture;
+            CultureInfo.CurrentUICulture = _uiCulture;
+        }
     }
 }
