@@ -8,7 +8,7 @@ public static class PortalLocalizationExtensions
 {
     public static IServiceCollection AddPortalLocalization(this IServiceCollection services)
     {
-        services.AddLocalization();
+        // IStringLocalizer itself is registered by AddPortalCore (Core's texts need it too).
         services.AddScoped<ViewerTime>();
         services.Configure<RequestLocalizationOptions>(options =>
         {
