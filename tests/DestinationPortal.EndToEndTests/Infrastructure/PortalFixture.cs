@@ -78,14 +78,18 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>A fresh browser context (its own cookies and storage) on the journeys' portal.</summary>
     public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900) => NewContextAsync(App, width, height);
 
-    public async Task<IBrowserContext> NewContextAsync(PortalApp app, int width = 1280, int height = 900)
+    public async Task<IBrowserContext> NewContextAsync(PortalApp app, int width = 1280, int height = 900) =>
+        await NewContextAsync(app, "en-US", "UTC", width, height);
+
+    /// <summary>A browser whose language (Accept-Language, navigator.language) and time zone are a person's elsewhere.</summary>
+    public async Task<IBrowserContext> NewContextAsync(PortalApp app, string locale, string timeZone, int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = "en-US",
-            TimezoneId = "UTC",
+            Locale = locale,
+            TimezoneId = timeZone,
         });
         context.SetDefaultTimeout(20_000);
         return context;

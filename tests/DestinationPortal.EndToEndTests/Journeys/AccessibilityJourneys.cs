@@ -78,7 +78,7 @@ public sealed class AccessibilityJourneys(PortalFixture portal)
         }
         else
         {
-            var password = await AddUserAsync(admin, $"a11y-{role.ToLowerInvariant()}-{token}", role);
+            var password = await PortalUsers.AddAsync(admin, $"a11y-{role.ToLowerInvariant()}-{token}", role);
             page = await FirstSignInAsync(roleContext, $"a11y-{role.ToLowerInvariant()}-{token}", password, audit);
         }
 
@@ -237,7 +237,7 @@ public sealed class AccessibilityJourneys(PortalFixture portal)
     private static async Task AdministratorPagesAsync(IPage page, AxeAudit audit, string token)
     {
         var userName = $"a11y-colleague-{token}";
-        await AddUserAsync(page, userName, Viewer);
+        await PortalUsers.AddAsync(page, userName, Viewer);
         await audit.ScanAsync(page, "Users with a temporary password shown once");
 
         var row = page.GetByTestId("user-row").Filter(new() { HasText = userName });
@@ -263,18 +263,6 @@ public sealed class AccessibilityJourneys(PortalFixture portal)
         await page.GotoAsync("account/change-password");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Change password" })).ToBeVisibleAsync();
         await audit.ScanAsync(page, "Change password");
-    }
-
-    /// <summary>Adds a user on the Users page and returns the temporary password it shows once.</summary>
-    private static async Task<string> AddUserAsync(IPage admin, string userName, string role)
-    {
-        await PortalSession.GoToAsync(admin, "users");
-        await admin.GetByLabel("User name").FillAsync(userName);
-        await admin.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync(role);
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Add user" }).ClickAsync();
-        var issued = admin.GetByTestId("temporary-password");
-        await Expect(issued).ToContainTextAsync(userName);
-        return await issued.Locator(".copy-secret").InnerTextAsync();
     }
 
     /// <summary>Signs in with a temporary password, scanning the required password change on the way.</summary>
