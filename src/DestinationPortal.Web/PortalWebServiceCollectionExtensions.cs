@@ -2,6 +2,7 @@ using DestinationPortal.Core.Persistence;
 using System.Text.Json.Serialization;
 using DestinationPortal.Web.Hubs;
 using DestinationPortal.Web.Access;
+using DestinationPortal.Web.Localization;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -26,6 +27,7 @@ public static class PortalWebServiceCollectionExtensions
             options.SnackbarConfiguration.ShowTransitionDuration = 150;
             options.SnackbarConfiguration.HideTransitionDuration = 150;
         });
+        services.AddPortalMudLocalization();
 
         // Enums travel by name (stage "Tls", status "Failed"): the contract in docs/api.md reads the same as the screens.
         services.AddSignalR().AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -35,6 +35,8 @@ public abstract class PortalBunitContext : BunitContext
             options.SnackbarConfiguration.HideTransitionDuration = 0;
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
+        // MudBlazor's own texts as the portal supplies them (MudBlazorText), so the language tests cover them too.
+        DestinationPortal.Web.Localization.PortalMudLocalizationExtensions.AddPortalMudLocalization(Services);
         // The signed-in user as layouts and <AuthorizeView> see it; services see Portal.User (an Administrator by default).
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(Portal.User.Name);

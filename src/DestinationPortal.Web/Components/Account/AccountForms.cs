@@ -1,52 +1,55 @@
 using System.ComponentModel.DataAnnotations;
 using DestinationPortal.Core.Access;
+using DestinationPortal.Web.Localization;
 
 namespace DestinationPortal.Web.Components.Account;
 
+// The messages are resources (AccountValidation), read when a form is validated, so they follow the request's language.
+
 public sealed class SignInForm
 {
-    [Required(ErrorMessage = "Enter your user name.")]
-    [StringLength(UserNameRule.MaxLength)]
+    [Required(ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.UserNameRequired))]
+    [StringLength(UserNameRule.MaxLength, ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.TooLong))]
     public string UserName { get; set; } = "";
 
-    [Required(ErrorMessage = "Enter your password.")]
-    [StringLength(256)]
+    [Required(ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.PasswordRequired))]
+    [StringLength(256, ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.TooLong))]
     public string Password { get; set; } = "";
 }
 
 public sealed class ChangePasswordForm
 {
-    [Required(ErrorMessage = "Enter your user name.")]
-    [StringLength(UserNameRule.MaxLength)]
+    [Required(ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.UserNameRequired))]
+    [StringLength(UserNameRule.MaxLength, ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.TooLong))]
     public string UserName { get; set; } = "";
 
-    [Required(ErrorMessage = "Enter your current (or temporary) password.")]
-    [StringLength(256)]
+    [Required(ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.CurrentPasswordRequired))]
+    [StringLength(256, ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.TooLong))]
     public string CurrentPassword { get; set; } = "";
 
-    [Required(ErrorMessage = "Choose a new password.")]
-    [StringLength(256, MinimumLength = 12, ErrorMessage = "The new password needs at least 12 characters.")]
+    [Required(ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.NewPasswordRequired))]
+    [StringLength(256, MinimumLength = 12, ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.NewPasswordLength))]
     public string NewPassword { get; set; } = "";
 
-    [Compare(nameof(NewPassword), ErrorMessage = "The two new passwords differ.")]
+    [Compare(nameof(NewPassword), ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.NewPasswordsDiffer))]
     public string ConfirmPassword { get; set; } = "";
 }
 
 public sealed class SetupForm
 {
-    [Required(ErrorMessage = "Enter the setup token printed in the portal's console log.")]
-    [StringLength(100)]
+    [Required(ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.SetupTokenRequired))]
+    [StringLength(100, ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.TooLong))]
     public string SetupToken { get; set; } = "";
 
-    [Required(ErrorMessage = "Choose the administrator's user name.")]
-    [StringLength(UserNameRule.MaxLength)]
+    [Required(ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.AdministratorNameRequired))]
+    [StringLength(UserNameRule.MaxLength, ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.TooLong))]
     public string UserName { get; set; } = "";
 
-    [Required(ErrorMessage = "Choose a password.")]
-    [StringLength(256, MinimumLength = 12, ErrorMessage = "The password needs at least 12 characters.")]
+    [Required(ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.ChosenPasswordRequired))]
+    [StringLength(256, MinimumLength = 12, ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.ChosenPasswordLength))]
     public string Password { get; set; } = "";
 
-    [Compare(nameof(Password), ErrorMessage = "The two passwords differ.")]
+    [Compare(nameof(Password), ErrorMessageResourceType = typeof(AccountValidation), ErrorMessageResourceName = nameof(AccountValidation.PasswordsDiffer))]
     public string ConfirmPassword { get; set; } = "";
 }
 
