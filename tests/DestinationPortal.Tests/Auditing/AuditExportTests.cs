@@ -1,3 +1,4 @@
+using System.Globalization;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Tests.Infrastructure;
@@ -61,6 +62,29 @@ public sealed class AuditExportTests : IDisposable
         Assert.Equal(5, (await ExportAsync(new AuditQuery(UserName: "alice"))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(5, (await ExportAsync(new AuditQuery(Action: AuditActions.DestinationCreated))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(5, (await ExportAsync(new AuditQuery(FromUtc: Day, ToUtc: Day.AddDays(3)))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Export_UnderGermanCultureAndUi_KeepsTheUtcHeaderAndIsoTimes()
+    {
+        await SeedAsync(Row("alice", AuditActions.DestinationCreated, Day, "warehouse"));
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        string csv;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("de-DE");
+            csv = await ExportAsync(new AuditQuery());
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+
+        // The file is for machines and other time zones: the header names its zone, the times are UTC with "Z", the
+        // action and outcome are the stored identifiers, whoever exports it.
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("TimeUtc,User,SourceAddress,Action,Outcome,", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("\"2026-03-01T12:00:00.000Z\",\"alice\",\"192.0.2.10\",\"destination-created\",\"Succeeded\",", lines[1], StringComparison.Ordinal);
     }
 
     private static AuditEntry Row(string user, string action, DateTime at, string? destinationName = null) => new()
