@@ -1,0 +1,57 @@
+using System.Globalization;
+using DestinationPortal.Core.ConnectionTesting;
+using DestinationPortal.Core.Destinations;
+using static DestinationPortal.IntegrationTests.ConnectionTesting.TesterHarness;
+
+namespace DestinationPortal.IntegrationTests.ConnectionTesting;
+
+/// <summary>
+/// The middle stages (TLS, authentication, database) against real PostgreSQL, under English and German: the same run
+/// reaches the same stages, statuses, category and field to fix in both; the words are the starter's language, and what
+/// the server sent (SQLSTATE, certificate subject) is quoted unchanged.
+/// </summary>
+[Collection(PostgreSqlTestGroup.Name)]
+public sealed class StageLanguageTests(PostgreSqlServers servers)
+{
+    [Fact]
+    public async Task RunAsync_WrongPasswordInEnglishAndGerman_SameVerdictGermanAuthenticationText()
+    {
+        var destination = Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.Require);
+
+        var english = await RunUnder("en-US", destination, "Wrong-canary-pass-7");
+        var german = await RunUnder("de-DE", destination, "Wrong-canary-pass-7");
+
+        AssertFailed(english, ConnectionTestStage.Authentication, ConnectionTestCategory.Authentication, nameof(DestinationInput.Password));
+        AssertFailed(german, ConnectionTestStage.Authentication, ConnectionTestCategory.Authentication, nameof(DestinationInput.Password));
+        Assert.Equal(english.Select(e => (e.Stage, e.Status)), german.Select(e => (e.Stage, e.Status)));
+        Assert.Equal("28P01", Outcome(german).SqlState);
+        var englishMessage = Last(english, ConnectionTestStage.Authentication).Message;
+        var germanMessage = Last(german, ConnectionTestStage.Authentication).Message;
+        Assert.Equal(
+            $"Password authentication failed for user {TestRoles.Scram}: the password is wrong, or the user does not exist (the server does not say which).",
+            englishMessage);
+        Assert.NotEqual(englishMessage, germanMessage);
+        Assert.StartsWith($"Die Kennwort-Authentifizierung für Benutzer {TestRoles.Scram} ist fehlgeschlagen", germanMessage, StringComparison.Ordinal);
+        Assert.Contains("28P01", germanMessage, StringComparison.Ordinal);
+        Assert.Equal(germanMessage, Outcome(german).Explanation);
+        // What the server was asked for before the password was sent, in German words around the server's names.
+        var asked = german.First(e => e.Stage == ConnectionTestStage.Authentication && e.Details.Count > 0);
+        Assert.Equal("SCRAM-SHA-256-PLUS", Detail(asked, "Vom Server verlangte Methode"));
+        Assert.Equal("ja (TLS)", Detail(asked, "Verschlüsselt"));
+        Assert.StartsWith("Der Server verlangt SCRAM-SHA-256-PLUS; Authentifizierung als", asked.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<IReadOnlyList<ConnectionTestEvent>> RunUnder(string culture, DestinationDefinition destination, string? password)
+    {
+        var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        try
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (CultureInfo.GetCultureInfo(culture), CultureInfo.GetCultureInfo(culture));
+            return await RunAsync(destination, password);
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = previous;
+        }
+    }
+}
