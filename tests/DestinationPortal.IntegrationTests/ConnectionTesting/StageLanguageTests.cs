@@ -41,6 +41,49 @@ public sealed class StageLanguageTests(PostgreSqlServers servers)
         Assert.StartsWith("Der Server verlangt SCRAM-SHA-256-PLUS; Authentifizierung als", asked.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_UntrustedCertificateWithVerifyFullInGerman_GermanCertificateTextWithTheServersSubject()
+    {
+        var destination = Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.VerifyFull, server: "localhost");
+
+        var english = await RunUnder("en-US", destination, TestRoles.ScramPassword);
+        var german = await RunUnder("de-DE", destination, TestRoles.ScramPassword);
+
+        AssertFailed(english, ConnectionTestStage.Tls, ConnectionTestCategory.Tls, nameof(DestinationInput.CaCertificate));
+        AssertFailed(german, ConnectionTestStage.Tls, ConnectionTestCategory.Tls, nameof(DestinationInput.CaCertificate));
+        Assert.Equal(english.Select(e => (e.Stage, e.Status)), german.Select(e => (e.Stage, e.Status)));
+        Assert.StartsWith("The server certificate failed the Verify Full check: untrusted root", Outcome(english).Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Die Prüfung des Serverzertifikats nach Verify Full ist fehlgeschlagen: nicht vertrauenswürdige Stammzertifizierungsstelle",
+            Outcome(german).Explanation, StringComparison.Ordinal);
+        var englishTls = Last(english, ConnectionTestStage.Tls);
+        var germanTls = Last(german, ConnectionTestStage.Tls);
+        Assert.Equal("Der Server wird nach TLS gefragt (SSLRequest).", german.First(e => e.Stage == ConnectionTestStage.Tls).Message);
+        // The certificate's own words and numbers are the server's, in every language; validity stays UTC.
+        Assert.Equal("CN=db.portal.test", Detail(germanTls, "Antragsteller des Zertifikats"));
+        Assert.Equal(Detail(englishTls, "Certificate issuer"), Detail(germanTls, "Aussteller des Zertifikats"));
+        Assert.Equal(Detail(englishTls, "Valid until"), Detail(germanTls, "Gültig bis"));
+        Assert.EndsWith(" UTC", Detail(germanTls, "Gültig bis"), StringComparison.Ordinal);
+        Assert.Equal(Detail(englishTls, "SHA-256 fingerprint"), Detail(germanTls, "SHA-256-Fingerabdruck"));
+        Assert.Equal("der Zertifikatspeicher dieses Servers", Detail(germanTls, "Vertrauensanker"));
+        Assert.DoesNotContain(germanTls.Details, d => d.Label == "Certificate subject");
+    }
+
+    [Fact]
+    public async Task RunAsync_RequireAgainstServerWithoutTlsInGerman_SaysSoInGermanWithTheSameVerdict()
+    {
+        var destination = Destination(servers.NoTls.Port, TestRoles.Scram, TlsMode.Require);
+
+        var english = await RunUnder("en-US", destination, TestRoles.ScramPassword);
+        var german = await RunUnder("de-DE", destination, TestRoles.ScramPassword);
+
+        AssertFailed(english, ConnectionTestStage.Tls, ConnectionTestCategory.Tls, nameof(DestinationInput.TlsMode));
+        AssertFailed(german, ConnectionTestStage.Tls, ConnectionTestCategory.Tls, nameof(DestinationInput.TlsMode));
+        Assert.StartsWith("The server does not offer TLS, but ", Outcome(english).Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Der Server bietet kein TLS an, aber ", Outcome(german).Explanation, StringComparison.Ordinal);
+        Assert.Contains(" Require verlangt es.", Outcome(german).Explanation, StringComparison.Ordinal);
+        Assert.Equal("nein", Detail(Last(german, ConnectionTestStage.Tls), "Verschlüsselt"));
+    }
+
     private static async Task<IReadOnlyList<ConnectionTestEvent>> RunUnder(string culture, DestinationDefinition destination, string? password)
     {
         var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
