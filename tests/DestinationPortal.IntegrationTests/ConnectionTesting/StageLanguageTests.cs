@@ -84,6 +84,40 @@ public sealed class StageLanguageTests(PostgreSqlServers servers)
         Assert.Equal("nein", Detail(Last(german, ConnectionTestStage.Tls), "Verschlüsselt"));
     }
 
+    [Fact]
+    public async Task RunAsync_UserWithoutCreateOnPublicInGerman_EveryMiddleStageReportsInGermanWithTheSameVerdict()
+    {
+        var destination = Destination(servers.Tls.Port, TestRoles.NoCreate, TlsMode.Require);
+        var user = TestRoles.NoCreate;
+
+        var english = await RunUnder("en-US", destination, TestRoles.NoCreatePassword);
+        var german = await RunUnder("de-DE", destination, TestRoles.NoCreatePassword);
+
+        Assert.Equal(english.Select(e => (e.Stage, e.Status)), german.Select(e => (e.Stage, e.Status)));
+        var (englishOutcome, germanOutcome) = (Outcome(english), Outcome(german));
+        Assert.True(germanOutcome.Succeeded, german.ToReportText());
+        Assert.Equal((englishOutcome.Category, englishOutcome.FieldToFix), (germanOutcome.Category, germanOutcome.FieldToFix));
+        Assert.Equal(ConnectionTestCategory.Permissions, germanOutcome.Category);
+        Assert.Contains($"Connected to 127.0.0.1 as {user} (SCRAM-SHA-256-PLUS, TLS). But {user} cannot create tables in schema public (grant with: GRANT CREATE ON SCHEMA public TO {user}).",
+            englishOutcome.Explanation, StringComparison.Ordinal);
+        Assert.Contains($"Verbunden mit 127.0.0.1 als {user} (SCRAM-SHA-256-PLUS, TLS). Aber {user} kann im Schema public keine Tabellen anlegen (Recht vergeben mit: GRANT CREATE ON SCHEMA public TO {user}).",
+            germanOutcome.Explanation, StringComparison.Ordinal);
+
+        Assert.StartsWith("Verschlüsselt mit TLS 1.", Last(german, ConnectionTestStage.Tls).Message, StringComparison.Ordinal);
+        Assert.Contains("Zertifikat nicht geprüft: TLS-Modus Require", Last(german, ConnectionTestStage.Tls).Message, StringComparison.Ordinal);
+        Assert.Contains(german, e => e.Message.StartsWith($"Der Server wird gefragt, welche Authentifizierung er für Benutzer {user} in der Datenbank postgres verlangt", StringComparison.Ordinal));
+        Assert.Equal($"Als {user} mit SCRAM-SHA-256-PLUS authentifiziert.", Last(german, ConnectionTestStage.Authentication).Message);
+        var database = Last(german, ConnectionTestStage.Database);
+        Assert.Equal($"{user} kann im Schema public von postgres keine Tabellen anlegen.", database.Message);
+        Assert.Equal("nein", Detail(database, "CREATE auf Schema public"));
+        Assert.Equal("ja", Detail(database, "CONNECT auf der Datenbank"));
+        Assert.Equal(user, Detail(database, "current_user"));
+        Assert.Equal("TLS-verschlüsselt", Detail(database, "Verschlüsselung der Sitzung"));
+        var serverTls = Detail(database, "TLS laut Server (pg_stat_ssl)");
+        Assert.StartsWith("TLSv1.", serverTls, StringComparison.Ordinal);
+        Assert.EndsWith(" Bit", serverTls, StringComparison.Ordinal);
+    }
+
     private static async Task<IReadOnlyList<ConnectionTestEvent>> RunUnder(string culture, DestinationDefinition destination, string? password)
     {
         var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
