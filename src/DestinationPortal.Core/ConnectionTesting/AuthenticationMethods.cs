@@ -1,8 +1,13 @@
+using DestinationPortal.Core.Localization;
+using Microsoft.Extensions.Localization;
+
 namespace DestinationPortal.Core.ConnectionTesting;
 
 /// <summary>How the tester names, judges and pins the authentication method the server asked for.</summary>
 internal static class AuthenticationMethods
 {
+    private static IStringLocalizer T => ConnectionTestText.Localizer;
+
     public static bool NeedsPassword(AuthenticationMethod method) =>
         method is AuthenticationMethod.Cleartext or AuthenticationMethod.Md5 or AuthenticationMethod.Sasl;
 
@@ -13,20 +18,19 @@ internal static class AuthenticationMethods
         AuthenticationMethod.Sasl when mechanisms.Contains("SCRAM-SHA-256") => "SCRAM-SHA-256",
         AuthenticationMethod.Sasl => "SASL (" + string.Join(", ", mechanisms) + ")",
         AuthenticationMethod.Md5 => "MD5",
-        AuthenticationMethod.Cleartext => "cleartext password",
+        AuthenticationMethod.Cleartext => T["Auth.Method.Cleartext"],
         AuthenticationMethod.Gss => "GSSAPI (Kerberos)",
         AuthenticationMethod.Sspi => "SSPI",
-        AuthenticationMethod.None => "none",
-        _ => "unsupported",
+        AuthenticationMethod.None => T["Auth.Method.None"],
+        _ => T["Auth.Method.Unsupported"],
     };
 
     public static IReadOnlyList<string> Warnings(AuthenticationMethod method, bool encrypted) => method switch
     {
-        AuthenticationMethod.Md5 => ["MD5 password authentication is deprecated by PostgreSQL; switch the role's password and pg_hba.conf to scram-sha-256."],
-        AuthenticationMethod.Cleartext when !encrypted =>
-            ["CRITICAL: the server asks for the password in cleartext and the connection is not encrypted, so the password crossed the network readable. Use TLS and scram-sha-256."],
-        AuthenticationMethod.Cleartext => ["The server asks for the password in cleartext; TLS protects it in transit, but scram-sha-256 never reveals it to the server."],
-        AuthenticationMethod.None => ["The server let this user in without any credential (trust or similar in pg_hba.conf)."],
+        AuthenticationMethod.Md5 => [T["Auth.Warning.Md5"]],
+        AuthenticationMethod.Cleartext when !encrypted => [T["Auth.Warning.CleartextUnencrypted"]],
+        AuthenticationMethod.Cleartext => [T["Auth.Warning.Cleartext"]],
+        AuthenticationMethod.None => [T["Auth.Warning.NoCredential"]],
         _ => [],
     };
 

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
+using Microsoft.Extensions.Localization;
 using Npgsql;
 
 namespace DestinationPortal.Core.ConnectionTesting;
@@ -30,7 +32,10 @@ internal sealed record AuthenticationResult(AuthenticatedSession? Session, Verdi
 /// </summary>
 internal static class AuthenticationStage
 {
-    public const string WhereToFix = "Where to fix";
+    /// <summary>The detail label the Kerberos advice shares with this stage.</summary>
+    public static string WhereToFix => T["Auth.Detail.WhereToFix"];
+
+    private static IStringLocalizer T => ConnectionTestText.Localizer;
 
     public static async Task<AuthenticationResult> AuthenticateAsync(ConnectionTestContext context, Probe probe, CancellationToken ct)
     {
@@ -53,9 +58,9 @@ internal static class AuthenticationStage
         var methodName = AuthenticationMethods.DisplayName(method, startup.SaslMechanisms, probe.Encrypted);
         var details = new List<ConnectionTestDetail>
         {
-            new("User", context.User.Name),
-            new("Method requested by the server", methodName),
-            new("Encrypted", probe.Encrypted ? "yes (TLS)" : "no"),
+            new(T["Auth.Detail.User"], context.User.Name),
+            new(T["Auth.Detail.MethodRequested"], methodName),
+            new(T["Tls.Detail.Encrypted"], T[probe.Encrypted ? "Auth.Encrypted.Tls" : "Auth.Encrypted.No"]),
         };
         if (RefuseMismatch(context, method, methodName, details) is { } mismatch)
         {
@@ -77,8 +82,8 @@ internal static class AuthenticationStage
 
         // Without TLS, Kerberos encrypts the session itself (GSS encryption), as libpq and Npgsql do by default.
         var gssEncryption = kerberos && !probe.Encrypted;
-        var encryption = probe.Encrypted ? "TLS-encrypted" : gssEncryption ? "GSS-encrypted" : "not encrypted";
-        context.Emit(ConnectionTestStatus.Running, $"The server asks for {methodName}; authenticating as {clientPrincipal ?? context.User.Name}.", details);
+        string encryption = T[probe.Encrypted ? "Auth.Encryption.Tls" : gssEncryption ? "Auth.Encryption.Gss" : "Auth.Encryption.None"];
+        context.Emit(ConnectionTestStatus.Running, T["Auth.Authenticating", methodName, clientPrincipal ?? context.User.Name], details);
         var dataSource = AuthenticationDataSource.Build(context, probe, method, gssEncryption);
         var session = new AuthenticatedSession(dataSource, dataSource.CreateConnection(), probe, methodName, encryption, clientPrincipal);
         Verdict? failure;
@@ -101,14 +106,14 @@ internal static class AuthenticationStage
         if (kerberos)
         {
             // "Encrypted" above is what the probe saw (TLS or not); with Kerberos the session may be GSS-encrypted instead.
-            details.Add(new("Session encryption", encryption));
+            details.Add(new(T["Auth.Detail.SessionEncryption"], encryption));
         }
 
         var warnings = AuthenticationMethods.Warnings(method, probe.Encrypted);
-        details.AddRange(warnings.Select(w => new ConnectionTestDetail("Warning", w)));
-        var authenticated = kerberos
-            ? $"Authenticated as {clientPrincipal ?? "the portal's principal"} with {methodName}, as database user {context.User.Name}; {encryption}."
-            : $"Authenticated as {context.User.Name} with {methodName}.";
+        details.AddRange(warnings.Select(w => new ConnectionTestDetail(T["Auth.Detail.Warning"], w)));
+        string authenticated = kerberos
+            ? T["Auth.AuthenticatedKerberos", clientPrincipal ?? T["Auth.PortalPrincipal"], methodName, context.User.Name, encryption]
+            : T["Auth.Authenticated", context.User.Name, methodName];
         context.Emit(warnings.Count > 0 ? ConnectionTestStatus.Warning : ConnectionTestStatus.Succeeded,
             authenticated + (warnings.Count > 0 ? " " + string.Join(" ", warnings) : ""), details);
         return new(session, null);
@@ -125,29 +130,26 @@ internal static class AuthenticationStage
         if (method == AuthenticationMethod.Other)
         {
             return context.Fail(ConnectionTestCategory.Authentication,
-                "The server asks for an authentication method this portal does not support (only password, MD5, SCRAM and Kerberos).", DestinationField.Username, details);
+                T["Auth.UnsupportedMethod"], DestinationField.Username, details);
         }
 
         if (windowsAuthentication && passwordMethod)
         {
-            details.Add(new(WhereToFix, "the database server (pg_hba.conf), or the form"));
+            details.Add(new(WhereToFix, T["Auth.WhereToFix.ServerOrForm"]));
             return context.Fail(ConnectionTestCategory.Authentication,
-                $"The server asks for a password ({methodName}) for {user}, but Windows Authentication sends none: the server is not set up " +
-                "for Kerberos for this user. Fix on the database server: a gss line for this user in pg_hba.conf (and krb_server_keyfile); " +
-                $"or turn off {DestinationField.WindowsAuthentication.Label} and enter the password.",
+                T["Auth.PasswordDespiteWindowsAuthentication", methodName, user, DestinationField.WindowsAuthentication.Label],
                 DestinationField.WindowsAuthentication, details);
         }
 
         if (!windowsAuthentication && method is AuthenticationMethod.Gss or AuthenticationMethod.Sspi)
         {
-            return context.Fail(ConnectionTestCategory.Authentication, $"The server asks for Kerberos ({methodName}) for this user. Turn on {DestinationField.WindowsAuthentication.Label}.",
+            return context.Fail(ConnectionTestCategory.Authentication, T["Auth.KerberosWithoutWindowsAuthentication", methodName, DestinationField.WindowsAuthentication.Label],
                 DestinationField.WindowsAuthentication, details);
         }
 
         if (passwordMethod && string.IsNullOrEmpty(context.Password))
         {
-            return context.Fail(ConnectionTestCategory.Authentication, $"The server asks for a password ({methodName}) and none was given. Enter the password.",
-                DestinationField.Password, details);
+            return context.Fail(ConnectionTestCategory.Authentication, T["Auth.NoPasswordGiven", methodName], DestinationField.Password, details);
         }
 
         return null;
@@ -177,27 +179,24 @@ internal static class AuthenticationStage
         }
         catch (NpgsqlException ex) when (ex.InnerException is SocketException socketError)
         {
-            return context.Fail(ConnectionTestCategory.Network,
-                $"The connection for authentication failed although the probe a moment before got through ({socketError.SocketErrorCode.Describe()}).", context.HostField, details);
+            return context.Fail(ConnectionTestCategory.Network, T["Auth.ReconnectFailed", socketError.SocketErrorCode.Describe()], context.HostField, details);
         }
         catch (NpgsqlException ex) when (ex.InnerException is AuthenticationException)
         {
-            return context.Fail(ConnectionTestCategory.Tls,
-                "The server's certificate was rejected on the authenticating connection; it differs from the one checked a moment before.", DestinationField.TlsMode, details);
+            return context.Fail(ConnectionTestCategory.Tls, T["Auth.CertificateChanged"], DestinationField.TlsMode, details);
         }
         catch (NpgsqlException ex) when (context.Destination.WindowsAuthentication)
         {
             // Where the portal's own Kerberos step could not run (not Linux), or a failure none of the above explains:
             // Npgsql's wording is all there is.
             var noTicket = ex.Message.Contains("UnknownCredentials", StringComparison.Ordinal);
-            details.Add(new("Kerberos error", ex.Message));
-            return context.Fail(ConnectionTestCategory.Authentication, noTicket
-                ? "Kerberos authentication failed: the portal's process has no Kerberos credentials (no ticket; run kinit or configure a keytab)."
-                : $"Kerberos authentication failed: {ex.Message}", DestinationField.WindowsAuthentication, details);
+            details.Add(new(T["Auth.Detail.KerberosError"], ex.Message));
+            return context.Fail(ConnectionTestCategory.Authentication, noTicket ? T["Auth.KerberosNoCredentials"] : T["Auth.KerberosFailed", ex.Message],
+                DestinationField.WindowsAuthentication, details);
         }
         catch (NpgsqlException ex)
         {
-            return context.Fail(ConnectionTestCategory.Authentication, $"Authentication failed: {ex.Message}", null, details);
+            return context.Fail(ConnectionTestCategory.Authentication, T["Auth.Failed", ex.Message], null, details);
         }
     }
 }

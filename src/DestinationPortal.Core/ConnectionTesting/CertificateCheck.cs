@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using DestinationPortal.Core.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -35,6 +37,8 @@ internal sealed class CertificateCheck
 {
     private readonly X509Certificate2Collection _customRoots;
 
+    private static IStringLocalizer T => ConnectionTestText.Localizer;
+
     private CertificateCheck(string targetHost, X509Certificate2Collection customRoots)
     {
         TargetHost = targetHost;
@@ -59,13 +63,13 @@ internal sealed class CertificateCheck
             }
             catch (CryptographicException)
             {
-                error = "The CA certificate is not a valid PEM certificate.";
+                error = T["Certificate.InvalidPem"];
                 return null;
             }
 
             if (roots.Count == 0)
             {
-                error = "The CA certificate field holds no PEM certificate (-----BEGIN CERTIFICATE-----).";
+                error = T["Certificate.NoPem"];
                 return null;
             }
         }
@@ -101,7 +105,7 @@ internal sealed class CertificateCheck
     {
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {
-            return new CertificateFindings([CertificateProblem.NoCertificate], "The server sent no certificate.", [], null);
+            return new CertificateFindings([CertificateProblem.NoCertificate], T["Certificate.NoneSent"], [], null);
         }
 
         var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
@@ -110,7 +114,7 @@ internal sealed class CertificateCheck
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
         {
             problems.Add(CertificateProblem.NameMismatch);
-            reasons.Add($"name mismatch: the certificate is not issued for '{TargetHost}'");
+            reasons.Add(T["Certificate.NameMismatch", TargetHost]);
         }
 
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
@@ -120,28 +124,24 @@ internal sealed class CertificateCheck
             {
                 var expired = now > leaf.NotAfter;
                 problems.Add(expired ? CertificateProblem.Expired : CertificateProblem.NotYetValid);
-                reasons.Add(expired
-                    ? $"expired on {leaf.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
-                    : $"not valid before {leaf.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} UTC");
+                reasons.Add(expired ? T["Certificate.Expired", Utc(leaf.NotAfter)] : T["Certificate.NotYetValid", Utc(leaf.NotBefore)]);
             }
 
             if ((flags & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0)
             {
                 problems.Add(CertificateProblem.UntrustedRoot);
-                reasons.Add(UsesCustomRoots
-                    ? "untrusted root: the certificate is not signed by the CA certificate given"
-                    : "untrusted root: the certificate is not signed by a CA this server trusts");
+                reasons.Add(T[UsesCustomRoots ? "Certificate.UntrustedRoot.Given" : "Certificate.UntrustedRoot.System"]);
             }
 
             var other = flags & ~(X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain);
             if (other != X509ChainStatusFlags.NoError || problems.Count == 0)
             {
                 problems.Add(CertificateProblem.OtherChainError);
-                reasons.Add("chain error: " + other);
+                reasons.Add(T["Certificate.ChainError", other]);
             }
         }
 
-        var summary = reasons.Count == 0 ? "valid (trusted chain, name matches)" : string.Join("; ", reasons);
+        var summary = reasons.Count == 0 ? T["Certificate.Valid"] : string.Join("; ", reasons);
         return new CertificateFindings(problems, summary, Describe(leaf, summary), new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero));
     }
 
@@ -152,15 +152,19 @@ internal sealed class CertificateCheck
             .ToList();
         return
         [
-            new("Certificate subject", leaf.Subject),
-            new("Certificate issuer", leaf.Issuer),
-            new("Subject alternative names", names.Count == 0 ? "(none)" : string.Join(", ", names)),
-            new("Valid from", leaf.NotBefore.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)),
-            new("Valid until", leaf.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)),
-            new("SHA-256 fingerprint", Convert.ToHexString(leaf.GetCertHash(HashAlgorithmName.SHA256))),
-            new("Name checked against", TargetHost),
-            new("Trust anchors", UsesCustomRoots ? "the CA certificate given" : "this server's system store"),
-            new("Chain result", summary),
+            new(T["Certificate.Detail.Subject"], leaf.Subject),
+            new(T["Certificate.Detail.Issuer"], leaf.Issuer),
+            new(T["Certificate.Detail.SubjectAlternativeNames"], names.Count == 0 ? T["Certificate.NoNames"] : string.Join(", ", names)),
+            new(T["Certificate.Detail.ValidFrom"], Utc(leaf.NotBefore) + " UTC"),
+            new(T["Certificate.Detail.ValidUntil"], Utc(leaf.NotAfter) + " UTC"),
+            new(T["Certificate.Detail.Fingerprint"], Convert.ToHexString(leaf.GetCertHash(HashAlgorithmName.SHA256))),
+            new(T["Certificate.Detail.NameCheckedAgainst"], TargetHost),
+            new(T["Certificate.Detail.TrustAnchors"], T[UsesCustomRoots ? "Certificate.TrustAnchors.Given" : "Certificate.TrustAnchors.System"]),
+            new(T["Certificate.Detail.ChainResult"], summary),
         ];
     }
+
+    // Validity is shown in UTC in one unambiguous form in every language: the report is read beside server logs and
+    // openssl output, which use UTC, and the run does not know the reader's time zone.
+    private static string Utc(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }

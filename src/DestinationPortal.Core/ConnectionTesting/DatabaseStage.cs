@@ -1,4 +1,6 @@
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
+using Microsoft.Extensions.Localization;
 using Npgsql;
 
 namespace DestinationPortal.Core.ConnectionTesting;
@@ -6,10 +8,12 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <summary>Read-only checks on the authenticated session: who the server says the user is, and what the user may do.</summary>
 internal static class DatabaseStage
 {
+    private static IStringLocalizer T => ConnectionTestText.Localizer;
+
     public static async Task<Verdict> CheckAsync(ConnectionTestContext context, AuthenticatedSession session, CancellationToken ct)
     {
         context.Events.Enter(ConnectionTestStage.Database);
-        context.Emit(ConnectionTestStatus.Running, "Checking the server and the user's rights (read-only queries).", []);
+        context.Emit(ConnectionTestStatus.Running, T["Database.Checking"], []);
         var connection = session.Connection;
         // pg_stat_gssapi exists from PostgreSQL 12 on; older servers are asked the rest.
         var gssView = connection.PostgreSqlVersion.Major >= 12;
@@ -42,7 +46,7 @@ internal static class DatabaseStage
         }
         catch (NpgsqlException ex)
         {
-            return context.Fail(ConnectionTestCategory.Database, $"The read-only checks failed: {ex.Message}", null, []);
+            return context.Fail(ConnectionTestCategory.Database, T["Database.ChecksFailed", ex.Message], null, []);
         }
 
         return Report(context, session, rights);
@@ -50,66 +54,72 @@ internal static class DatabaseStage
 
     private static Verdict Report(ConnectionTestContext context, AuthenticatedSession session, Rights rights)
     {
-        var (user, database, canConnect, canCreateSchemas, canCreateInPublic, serverTls, serverGss) = rights;
+        var (user, database, canConnect, canCreateSchemas, canCreateInPublic, serverTls, serverGss, gssUsed) = rights;
         var clientPrincipal = session.ClientPrincipal;
         var details = new List<ConnectionTestDetail>
         {
-            new("Server version", session.Connection.ServerVersion),
-            new("current_user", user),
-            new("Database", database),
-            new("TLS seen by the server (pg_stat_ssl)", serverTls),
+            new(T["Database.Detail.ServerVersion"], session.Connection.ServerVersion),
+            new(T["Database.Detail.CurrentUser"], user),
+            new(T["Database.Detail.Database"], database),
+            new(T["Database.Detail.ServerTls"], serverTls),
         };
-        if (serverGss is not null && (context.Destination.WindowsAuthentication || serverGss != "not used"))
+        if (serverGss is not null && (context.Destination.WindowsAuthentication || gssUsed))
         {
-            details.Add(new("GSSAPI seen by the server (pg_stat_gssapi)", serverGss));
+            details.Add(new(T["Database.Detail.ServerGss"], serverGss));
         }
 
-        details.Add(new("Session encryption", session.Encryption));
+        details.Add(new(T["Auth.Detail.SessionEncryption"], session.Encryption));
         if (clientPrincipal is not null)
         {
-            details.Add(new("Kerberos principal mapped to database user", $"{clientPrincipal} → {user}"));
+            details.Add(new(T["Database.Detail.PrincipalMapped"], $"{clientPrincipal} → {user}"));
         }
 
-        details.Add(new("CONNECT on database", YesNo(canConnect)));
-        details.Add(new("CREATE on database", YesNo(canCreateSchemas)));
-        details.Add(new("CREATE on schema public", canCreateInPublic is { } c ? YesNo(c) : "schema public does not exist"));
+        details.Add(new(T["Database.Detail.ConnectOnDatabase"], YesNo(canConnect)));
+        details.Add(new(T["Database.Detail.CreateOnDatabase"], YesNo(canCreateSchemas)));
+        details.Add(new(T["Database.Detail.CreateOnPublic"], canCreateInPublic is { } c ? YesNo(c) : T["Database.NoSchemaPublic"]));
         var serverName = context.Destination.ServerName;
-        var summary = clientPrincipal is null
-            ? $"Connected to {serverName} as {user} ({session.MethodName}, {(session.Probe.Encrypted ? "TLS" : "not encrypted")})."
-            : $"Connected to {serverName} as {user}: Kerberos principal {clientPrincipal} mapped to database user {user} ({session.MethodName}, {session.Encryption}).";
+        string summary = clientPrincipal is null
+            ? T["Database.Connected", serverName, user, session.MethodName, session.Probe.Encrypted ? "TLS" : T["Database.NotEncrypted"]]
+            : T["Database.ConnectedKerberos", serverName, user, clientPrincipal, session.MethodName, session.Encryption];
         if (canCreateInPublic != true)
         {
-            context.Emit(ConnectionTestStatus.Warning, $"{user} cannot create tables in schema public of {database}.", details);
+            context.Emit(ConnectionTestStatus.Warning, T["Database.CannotCreate", user, database], details);
             return new Verdict(true, ConnectionTestStage.Database, ConnectionTestCategory.Permissions,
-                summary + $" But {user} cannot create tables in schema public (grant with: GRANT CREATE ON SCHEMA public TO {user}).",
-                DestinationField.Username, null);
+                summary + " " + T["Database.CannotCreateGrant", user], DestinationField.Username, null);
         }
 
-        context.Emit(ConnectionTestStatus.Succeeded, $"{session.Connection.PostgreSqlVersion}; {user} can connect and create tables in schema public.", details);
+        context.Emit(ConnectionTestStatus.Succeeded, T["Database.Succeeded", session.Connection.PostgreSqlVersion, user], details);
         return new Verdict(true, null, null, summary, null, null);
     }
 
     private static Rights Read(NpgsqlDataReader reader, bool gssView)
     {
-        var serverTls = !reader.IsDBNull(5) && reader.GetBoolean(5)
-            ? $"{reader.GetString(6)}, {reader.GetString(7)}, {reader.GetInt32(8)} bits"
-            : "not encrypted";
+        string serverTls = !reader.IsDBNull(5) && reader.GetBoolean(5)
+            ? T["Database.ServerTls", reader.GetString(6), reader.GetString(7), reader.GetInt32(8)]
+            : T["Database.NotEncrypted"];
         string? serverGss = null;
+        var gssUsed = false;
         if (gssView && !reader.IsDBNull(9))
         {
             var gssAuthenticated = reader.GetBoolean(9);
             var gssEncrypted = reader.GetBoolean(11);
-            serverGss = !gssAuthenticated && !gssEncrypted ? "not used"
-                : (gssAuthenticated ? $"authenticated as {reader.GetString(10)}" : "not authenticated") + (gssEncrypted ? ", GSS-encrypted" : ", not GSS-encrypted");
+            gssUsed = gssAuthenticated || gssEncrypted;
+            serverGss = (gssAuthenticated, gssEncrypted) switch
+            {
+                (false, false) => T["Database.Gss.NotUsed"],
+                (true, true) => T["Database.Gss.AuthenticatedEncrypted", reader.GetString(10)],
+                (true, false) => T["Database.Gss.AuthenticatedNotEncrypted", reader.GetString(10)],
+                (false, true) => T["Database.Gss.EncryptedNotAuthenticated"],
+            };
         }
 
         return new Rights(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3),
-            reader.IsDBNull(4) ? null : reader.GetBoolean(4), serverTls, serverGss);
+            reader.IsDBNull(4) ? null : reader.GetBoolean(4), serverTls, serverGss, gssUsed);
     }
 
-    private static string YesNo(bool value) => value ? "yes" : "no";
+    private static string YesNo(bool value) => T[value ? "Database.Yes" : "Database.No"];
 
     /// <summary>What the server answered about the session and the user's rights.</summary>
     private sealed record Rights(
-        string User, string Database, bool CanConnect, bool CanCreateSchemas, bool? CanCreateInPublic, string ServerTls, string? ServerGss);
+        string User, string Database, bool CanConnect, bool CanCreateSchemas, bool? CanCreateInPublic, string ServerTls, string? ServerGss, bool GssUsed);
 }

@@ -1,4 +1,5 @@
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -23,7 +24,7 @@ internal sealed record DatabaseUser(string Name, KerberosIdentity? Kerberos, str
         }
 
         return kerberos?.DefaultDatabaseUser is { } principalUser
-            ? new DatabaseUser(principalUser, kerberos, "the principal, without its realm")
-            : new DatabaseUser(Environment.UserName, kerberos, "the portal's operating-system account, as no Kerberos principal was found");
+            ? new DatabaseUser(principalUser, kerberos, ConnectionTestText.Localizer["Database.UserFrom.Principal"])
+            : new DatabaseUser(Environment.UserName, kerberos, ConnectionTestText.Localizer["Database.UserFrom.OperatingSystem"]);
     }
 }

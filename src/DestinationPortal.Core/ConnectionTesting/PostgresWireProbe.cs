@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -99,7 +100,7 @@ internal static class PostgresWireProbe
 
         if (length > MaxMessageLength)
         {
-            return NotPostgreSql($"an oversized message of {length} bytes where PostgreSQL sends a few hundred");
+            return NotPostgreSql(ConnectionTestText.Localizer["Probe.OversizedMessage", length]);
         }
 
         var payload = new byte[length - 4];
@@ -132,7 +133,7 @@ internal static class PostgresWireProbe
         var mechanisms = method == AuthenticationMethod.Sasl ? ReadCStrings(payload.AsSpan(4)) : [];
         if (mechanisms.Count > MaxSaslMechanisms || mechanisms.Any(m => m.Length > MaxSaslMechanismLength))
         {
-            return NotPostgreSql($"a SASL mechanism list of {mechanisms.Count} names, up to {mechanisms.Max(m => m.Length)} characters long");
+            return NotPostgreSql(ConnectionTestText.Localizer["Probe.LongMechanismList", mechanisms.Count, mechanisms.Max(m => m.Length)]);
         }
 
         return new StartupReply(method, mechanisms, null, null, false);
@@ -166,7 +167,7 @@ internal static class PostgresWireProbe
         }
 
         // A SQLSTATE is five characters; anything else is not PostgreSQL's ErrorResponse.
-        return sqlState is { Length: 5 } ? new StartupReply(null, [], sqlState, message, false) : NotPostgreSql("an error without a valid SQLSTATE");
+        return sqlState is { Length: 5 } ? new StartupReply(null, [], sqlState, message, false) : NotPostgreSql(ConnectionTestText.Localizer["Probe.ErrorWithoutSqlState"]);
     }
 
     private static List<string> ReadCStrings(ReadOnlySpan<byte> span)

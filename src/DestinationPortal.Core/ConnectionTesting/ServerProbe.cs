@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -38,7 +39,7 @@ internal static class ServerProbe
             var encrypted = ssl is not null;
             context.Events.Enter(ConnectionTestStage.Authentication);
             context.Emit(ConnectionTestStatus.Running,
-                $"Asking which authentication the server wants for user {context.User.Name} on database {context.Destination.Database} (no credential sent).", []);
+                ConnectionTestText.Localizer["Probe.AskingAuthentication", context.User.Name, context.Destination.Database], []);
             var startup = await PostgresWireProbe.SendStartupAsync((Stream?)ssl ?? network, context.User.Name, context.Destination.Database, ct);
             return startup.NotPostgreSql
                 ? new(context.NotPostgreSql(address, startup.Violation), address, encrypted, tls.ServerOffersTls, null)

@@ -3,6 +3,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -17,13 +19,13 @@ internal static class TlsStage
 {
     private const int ExpiryWarningDays = 30;
 
+    private static IStringLocalizer T => ConnectionTestText.Localizer;
+
     /// <summary>Reports why this connection does not ask for TLS (Disable, or Allow's first try).</summary>
     public static TlsResult Skip(ConnectionTestContext context)
     {
         context.Events.Enter(ConnectionTestStage.Tls);
-        context.Emit(ConnectionTestStatus.Skipped, (context.Mode == TlsMode.Allow
-            ? "TLS Mode is Allow: trying without TLS first; TLS is used only if the server refuses an unencrypted connection."
-            : "TLS Mode is Disable: the connection is not encrypted by TLS.") + context.GssEncryptionNote, []);
+        context.Emit(ConnectionTestStatus.Skipped, T[context.Mode == TlsMode.Allow ? "Tls.Skipped.Allow" : "Tls.Skipped.Disable"] + context.GssEncryptionNote, []);
         return new(null, null, null);
     }
 
@@ -31,7 +33,7 @@ internal static class TlsStage
     {
         context.Events.Enter(ConnectionTestStage.Tls);
         var mode = context.Mode;
-        context.Emit(ConnectionTestStatus.Running, "Asking the server for TLS (SSLRequest).", []);
+        context.Emit(ConnectionTestStatus.Running, T["Tls.Asking"], []);
         var reply = await PostgresWireProbe.SendSslRequestAsync(network, ct);
         switch (reply)
         {
@@ -40,13 +42,11 @@ internal static class TlsStage
             case SslRequestReply.Declined when mode is TlsMode.Prefer or TlsMode.Allow:
                 // Allow gets here only on its retry after a pg_hba refusal without TLS; without TLS on offer, that
                 // refusal stands, and the unencrypted attempt reports it with what is now known.
-                context.Emit(ConnectionTestStatus.Warning,
-                    $"The server does not offer TLS; continuing unencrypted (TLS Mode {mode.DisplayName()})." + context.GssEncryptionNote, [new("Encrypted", "no")]);
+                context.Emit(ConnectionTestStatus.Warning, T["Tls.NotOffered.Continuing", mode.DisplayName()] + context.GssEncryptionNote, [NotEncrypted()]);
                 return new(null, false, null);
             case SslRequestReply.Declined:
-                return new(null, false, context.Fail(ConnectionTestCategory.Tls,
-                    $"The server does not offer TLS, but {DestinationField.TlsMode.Label} {mode.DisplayName()} requires it. Turn on ssl on the server, or choose Prefer to allow an unencrypted connection.",
-                    DestinationField.TlsMode, [new("Encrypted", "no")]));
+                return new(null, false, context.Fail(ConnectionTestCategory.Tls, T["Tls.NotOffered.Required", DestinationField.TlsMode.Label, mode.DisplayName()],
+                    DestinationField.TlsMode, [NotEncrypted()]));
         }
 
         CertificateFindings? findings = null;
@@ -71,7 +71,7 @@ internal static class TlsStage
                 return new(null, true, CertificateFailure(context, findings));
             }
 
-            return new(null, true, context.Fail(ConnectionTestCategory.Tls, $"The TLS handshake failed: {ex.Message}", DestinationField.TlsMode, []));
+            return new(null, true, context.Fail(ConnectionTestCategory.Tls, T["Tls.HandshakeFailed", ex.Message], DestinationField.TlsMode, []));
         }
 
         ReportEncrypted(context, ssl, findings ?? context.Certificates.Evaluate(null, null, SslPolicyErrors.RemoteCertificateNotAvailable, context.Time.GetUtcNow()));
@@ -108,18 +108,19 @@ internal static class TlsStage
         var now = context.Time.GetUtcNow();
         var details = new List<ConnectionTestDetail>
         {
-            new("Protocol", ProtocolName(ssl.SslProtocol)),
-            new("Cipher suite", ssl.NegotiatedCipherSuite.ToString()),
+            new(T["Tls.Detail.Protocol"], ProtocolName(ssl.SslProtocol)),
+            new(T["Tls.Detail.CipherSuite"], ssl.NegotiatedCipherSuite.ToString()),
         };
         details.AddRange(findings.Details);
-        var message = $"Encrypted with {ProtocolName(ssl.SslProtocol)}. " + (mode.ChecksCertificate()
-            ? $"Certificate verified ({(mode == TlsMode.VerifyFull ? "chain and name" : "chain; name not checked by Verify CA")})."
-            : $"Certificate not checked: TLS Mode {mode.DisplayName()} encrypts but does not authenticate the server (the check would say: {findings.ChainSummary}).");
+        var protocol = ProtocolName(ssl.SslProtocol);
+        string message = !mode.ChecksCertificate() ? T["Tls.Encrypted.NotChecked", protocol, mode.DisplayName(), findings.ChainSummary]
+            : mode == TlsMode.VerifyFull ? T["Tls.Encrypted.VerifiedFull", protocol]
+            : T["Tls.Encrypted.VerifiedCa", protocol];
         var status = ConnectionTestStatus.Succeeded;
         if (findings.NotAfter is { } notAfter && notAfter > now && notAfter - now < TimeSpan.FromDays(ExpiryWarningDays))
         {
             status = ConnectionTestStatus.Warning;
-            message += $" The certificate expires in {(notAfter - now).TotalDays:0} days.";
+            message += " " + T["Tls.ExpiresSoon", (notAfter - now).TotalDays];
         }
 
         context.Emit(status, message, details);
@@ -131,9 +132,10 @@ internal static class TlsStage
             : findings.Has(CertificateProblem.NameMismatch) ? DestinationField.ServerName
             : findings.Has(CertificateProblem.NoCertificate) ? DestinationField.TlsMode
             : null; // Expired or not yet valid: the fix is on the server.
-        return context.Fail(ConnectionTestCategory.Tls, $"The server certificate failed the {context.Mode.DisplayName()} check: {findings.ChainSummary}.",
-            field, [.. findings.Details]);
+        return context.Fail(ConnectionTestCategory.Tls, T["Tls.CertificateFailed", context.Mode.DisplayName(), findings.ChainSummary], field, [.. findings.Details]);
     }
+
+    private static ConnectionTestDetail NotEncrypted() => new(T["Tls.Detail.Encrypted"], T["Auth.Encrypted.No"]);
 
     // The names people read in server logs and pg_stat_ssl ("TLS 1.3"), not the enum's ("Tls13").
     private static string ProtocolName(SslProtocols protocol) => protocol switch
