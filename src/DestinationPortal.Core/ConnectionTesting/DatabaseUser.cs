@@ -23,7 +23,7 @@ internal sealed record DatabaseUser(string Name, KerberosIdentity? Kerberos, str
         }
 
         return kerberos?.DefaultDatabaseUser is { } principalUser
-            ? new DatabaseUser(principalUser, kerberos, "the principal, without its realm")
-            : new DatabaseUser(Environment.UserName, kerberos, "the portal's operating-system account, as no Kerberos principal was found");
+            ? new DatabaseUser(principalUser, kerberos, Localization.ConnectionTestText.Localizer["Kerberos.UserOrigin.Principal"])
+            : new DatabaseUser(Environment.UserName, kerberos, Localization.ConnectionTestText.Localizer["Kerberos.UserOrigin.OsAccount"]);
     }
 }
