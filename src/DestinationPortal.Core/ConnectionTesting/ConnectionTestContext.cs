@@ -43,8 +43,11 @@ internal sealed class ConnectionTestContext(
     /// <summary>A sentence, with its leading space, that a TLS message about an unencrypted session ends with.</summary>
     public string GssEncryptionNote => Destination.WindowsAuthentication ? " " + T["Verdict.GssEncryptionNote"] : "";
 
-    /// <summary>Always Server Name, also through a private endpoint: the principal belongs to the service's name, not to an address.</summary>
-    public string ServicePrincipalName => $"{Destination.KerberosServiceName}/{Destination.ServerName}";
+    /// <summary>
+    /// Always Server Name, also through a private endpoint: the principal belongs to the service's name, not to an address.
+    /// An internationalised name in its A-label form, the form a KDC's principals hold.
+    /// </summary>
+    public string ServicePrincipalName => $"{Destination.KerberosServiceName}/{IdnHost.ToAscii(Destination.ServerName) ?? Destination.ServerName}";
 
     public void Emit(ConnectionTestStatus status, string message, IReadOnlyList<ConnectionTestDetail> details) => Events.Emit(status, message, details);
 

@@ -27,7 +27,7 @@ internal sealed class ConnectionTestRun(
 
     public async Task<Verdict> ExecuteAsync(CancellationToken stop)
     {
-        if (CertificateCheck.TryCreate(_destination.ServerName, _destination.CaCertificatePem, out var certificateError) is not { } certificates)
+        if (CertificateCheck.TryCreate(IdnHost.ToAscii(_destination.ServerName) ?? _destination.ServerName, _destination.CaCertificatePem, out var certificateError) is not { } certificates)
         {
             return Verdict.Failure(null, ConnectionTestCategory.Configuration, certificateError!, DestinationField.CaCertificate);
         }
@@ -120,7 +120,7 @@ internal sealed class ConnectionTestRun(
             }
         }
 
-        context.Emit(ConnectionTestStatus.Succeeded, T["Policy.Resolves", _destination.ConnectHost, string.Join(", ", resolution.Addresses.Select(a => a.ToString()))],
+        context.Emit(ConnectionTestStatus.Succeeded, T["Policy.Resolves", IdnHost.Display(_destination.ConnectHost), string.Join(", ", resolution.Addresses.Select(a => a.ToString()))],
             [.. resolution.Details, new(T["Policy.Detail"], T["Policy.Allowed"])]);
         return null;
     }
