@@ -16,6 +16,12 @@ public sealed class TestCertificates
     public const string ServerDnsName = "db.portal.test";
     public const string OtherDnsName = "other.portal.test";
 
+    /// <summary>An internationalised name as a user types it; <see cref="Server"/> holds it as <see cref="IdnServerAsciiName"/>.</summary>
+    public const string IdnServerName = "datenbank-müller.example";
+
+    /// <summary>The A-label form of <see cref="IdnServerName"/>: what a certificate's dNSName holds (RFC 5280, 7.2).</summary>
+    public const string IdnServerAsciiName = "xn--datenbank-mller-9vb.example";
+
     private TestCertificates(PemCertificate ca, PemCertificate otherCa, PemCertificate server, PemCertificate expired, PemCertificate otherName)
     {
         Ca = ca;
@@ -30,7 +36,7 @@ public sealed class TestCertificates
     /// <summary>A CA that signed none of the server certificates: giving it to the tester makes the chain untrusted.</summary>
     public PemCertificate OtherCa { get; }
 
-    /// <summary>For db.portal.test, localhost and 127.0.0.1, signed by <see cref="Ca"/>.</summary>
+    /// <summary>For db.portal.test, localhost, <see cref="IdnServerAsciiName"/> and 127.0.0.1, signed by <see cref="Ca"/>.</summary>
     public PemCertificate Server { get; }
 
     public PemCertificate Expired { get; }
@@ -48,7 +54,7 @@ public sealed class TestCertificates
         return new TestCertificates(
             new PemCertificate(ca.ExportCertificatePem(), caKey.ExportPkcs8PrivateKeyPem()),
             new PemCertificate(otherCa.ExportCertificatePem(), otherCaKey.ExportPkcs8PrivateKeyPem()),
-            Issue(ca, ServerDnsName, [ServerDnsName, "localhost"], [IPAddress.Loopback], now.AddDays(-1), now.AddDays(200)),
+            Issue(ca, ServerDnsName, [ServerDnsName, "localhost", IdnServerAsciiName], [IPAddress.Loopback], now.AddDays(-1), now.AddDays(200)),
             Issue(ca, ServerDnsName, [ServerDnsName, "localhost"], [IPAddress.Loopback], now.AddDays(-20), now.AddDays(-10)),
             Issue(ca, OtherDnsName, [OtherDnsName], [], now.AddDays(-1), now.AddDays(10)));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -17,6 +18,8 @@ internal sealed class ConnectionTestContext(
     OpenConnections connections,
     TimeProvider time)
 {
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
     public DestinationDefinition Destination { get; } = request.Destination;
 
     /// <summary>The password to send; null when none may or need be sent.</summary>
@@ -37,12 +40,14 @@ internal sealed class ConnectionTestContext(
     /// <summary>The field holding the host the run connects to.</summary>
     public DestinationField HostField => Destination.PrivateEndpoint is null ? DestinationField.ServerName : DestinationField.PrivateEndpoint;
 
-    public string GssEncryptionNote => Destination.WindowsAuthentication
-        ? " With Windows Authentication, Kerberos encrypts the session instead (GSS encryption) when the server uses Kerberos for this user."
-        : "";
+    /// <summary>A sentence, with its leading space, that a TLS message about an unencrypted session ends with.</summary>
+    public string GssEncryptionNote => Destination.WindowsAuthentication ? " " + T["Verdict.GssEncryptionNote"] : "";
 
-    /// <summary>Always Server Name, also through a private endpoint: the principal belongs to the service's name, not to an address.</summary>
-    public string ServicePrincipalName => $"{Destination.KerberosServiceName}/{Destination.ServerName}";
+    /// <summary>
+    /// Always Server Name, also through a private endpoint: the principal belongs to the service's name, not to an address.
+    /// An internationalised name in its A-label form, the form a KDC's principals hold.
+    /// </summary>
+    public string ServicePrincipalName => $"{Destination.KerberosServiceName}/{IdnHost.ToAscii(Destination.ServerName) ?? Destination.ServerName}";
 
     public void Emit(ConnectionTestStatus status, string message, IReadOnlyList<ConnectionTestDetail> details) => Events.Emit(status, message, details);
 
@@ -60,13 +65,13 @@ internal sealed class ConnectionTestContext(
             : stage is ConnectionTestStage.NameResolution or ConnectionTestStage.TcpConnection ? HostField : DestinationField.Port;
         var hint = stage switch
         {
-            _ when Events.AwaitingKdc => "the Kerberos KDC did not answer; check that the KDC is running and reachable from the portal host.",
-            ConnectionTestStage.NameResolution => "the name server did not answer.",
-            ConnectionTestStage.TcpConnection => "the host did not accept a TCP connection (a firewall dropping packets, or the wrong address).",
-            _ => $"something accepted the TCP connection but did not answer like PostgreSQL in time; check that {DestinationField.Port.Label} is the PostgreSQL port.",
+            _ when Events.AwaitingKdc => T["Verdict.Timeout.Kdc"].Value,
+            ConnectionTestStage.NameResolution => T["Verdict.Timeout.NameResolution"].Value,
+            ConnectionTestStage.TcpConnection => T["Verdict.Timeout.Tcp"].Value,
+            _ => T["Verdict.Timeout.NotPostgreSql", DestinationField.Port.Label].Value,
         };
-        Events.Emit(stage, ConnectionTestStatus.Failed, $"No answer within the timeout of {seconds} s.", []);
-        return Verdict.Failure(stage, ConnectionTestCategory.Timeout, $"Timed out after {seconds} s in the {Verdict.StageName(stage)} stage: {hint}", field);
+        Events.Emit(stage, ConnectionTestStatus.Failed, T["Verdict.Timeout.NoAnswer", seconds], []);
+        return Verdict.Failure(stage, ConnectionTestCategory.Timeout, T["Verdict.Timeout", seconds, Verdict.StageInSentence(stage), hint], field);
     }
 
     /// <summary>
@@ -78,18 +83,18 @@ internal sealed class ConnectionTestContext(
         if (authenticated && Events.Stage == ConnectionTestStage.Authentication)
         {
             // These codes are raised after authentication succeeded, so say so before blaming the database.
-            Emit(ConnectionTestStatus.Succeeded, $"The server accepted the credentials of {User.Name}.", []);
+            Emit(ConnectionTestStatus.Succeeded, T["Verdict.CredentialsAccepted", User.Name], []);
             Events.Enter(ConnectionTestStage.Database);
         }
 
         // Server text: bounded and cleaned before it is quoted anywhere.
         sqlState = ReportText.Bound(sqlState, 16);
         message = ReportText.Bound(message);
-        var details = new List<ConnectionTestDetail> { new("SQLSTATE", sqlState), new("Server message", message) };
+        var details = new List<ConnectionTestDetail> { new("SQLSTATE", sqlState), new(T["Verdict.Detail.ServerMessage"], message) };
         var (category, field, explanation) = ServerErrors.Classify(sqlState, message, encrypted, serverOffersTls, User.Name, Destination.Database);
         if (serverOffersTls is { } offered && !encrypted)
         {
-            details.Add(new("TLS offered by the server", offered ? "yes" : "no"));
+            details.Add(new(T["Verdict.Detail.TlsOffered"], T[offered ? "Verdict.Yes" : "Verdict.No"]));
         }
 
         return Fail(category, explanation, field, details, sqlState);
@@ -98,7 +103,9 @@ internal sealed class ConnectionTestContext(
     public Verdict NotPostgreSql(IPAddress address, string? violation = null) =>
         // The peer's bytes are deliberately not quoted: a banner is for an attacker mapping services, not for the report.
         Fail(ConnectionTestCategory.NotPostgreSql,
-            $"The service at {Endpoint(address)} is not a PostgreSQL server{(violation is null ? "" : $" (it sent {violation})")}. Check {DestinationField.Port.Label}.",
+            violation is null
+                ? T["Verdict.NotPostgreSql", Endpoint(address), DestinationField.Port.Label]
+                : T["Verdict.NotPostgreSqlSent", Endpoint(address), violation, DestinationField.Port.Label],
             DestinationField.Port, []);
 
     public string Endpoint(IPAddress address) =>

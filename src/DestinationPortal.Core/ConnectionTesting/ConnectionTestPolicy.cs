@@ -1,3 +1,5 @@
+using DestinationPortal.Core.Localization;
+
 namespace DestinationPortal.Core.ConnectionTesting;
 
 /// <summary>
@@ -21,13 +23,13 @@ internal sealed class ConnectionTestPolicy(ConnectionTestingOptions options, Con
         lease = null;
         if (options.Mode != ConnectionTestingMode.Enabled)
         {
-            return Verdict.Failure(null, ConnectionTestCategory.RefusedByPolicy, "Test Connection is disabled on this portal (ConnectionTesting:Mode).", null);
+            return Verdict.Failure(null, ConnectionTestCategory.RefusedByPolicy, ConnectionTestText.Localizer["Policy.Disabled"], null);
         }
 
         lease = gate.TryEnter(user, options.MaxConcurrentTests, options.MaxConcurrentTestsPerUser);
         return lease is null
             ? Verdict.Failure(null, ConnectionTestCategory.Busy,
-                $"Too many connection tests are running (at most {options.MaxConcurrentTestsPerUser} per user and {options.MaxConcurrentTests} in total). Try again when one has finished.", null)
+                ConnectionTestText.Localizer["Busy.TooMany", options.MaxConcurrentTestsPerUser, options.MaxConcurrentTests], null)
             : null;
     }
 }

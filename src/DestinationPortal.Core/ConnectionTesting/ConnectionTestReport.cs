@@ -1,13 +1,18 @@
 using System.Globalization;
 using System.Text;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
 public static class ConnectionTestReport
 {
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
     /// <summary>
     /// The whole run as plain text, for "copy report", support tickets and the stored history, at most
     /// <see cref="ReportText.MaxReportLength"/> characters. Events never carry the password, so neither does the report.
+    /// The headings and labels are in the current UI culture (the reader's); messages and details are as the run wrote
+    /// them, and what the server sent is quoted as sent. Field keys and SQLSTATE stay as they are: support reads them.
     /// </summary>
     public static string ToReportText(this IEnumerable<ConnectionTestEvent> events)
     {
@@ -18,17 +23,17 @@ public static class ConnectionTestReport
             text.Append(CultureInfo.InvariantCulture, $"[{item.ElapsedMilliseconds,6} ms] {item.Stage.Describe()} {item.Status.Describe()}: {item.Message}").AppendLine();
             foreach (var detail in item.Details)
             {
-                text.Append(CultureInfo.InvariantCulture, $"    {detail.Label}: {detail.Value}").AppendLine();
+                AppendIndented(text, detail.Label, detail.Value);
             }
 
             if (item.Outcome is { } outcome)
             {
-                text.AppendLine(outcome.Succeeded ? "    Outcome: connection works" : "    Outcome: failed");
-                AppendIf(text, "Stage", outcome.ProblemStage?.Describe());
-                AppendIf(text, "Category", outcome.Category?.Describe());
-                AppendIf(text, "Field to fix", outcome.FieldToFix);
+                text.Append("    ").AppendLine(T[outcome.Succeeded ? "Report.Outcome.Works" : "Report.Outcome.Failed"]);
+                AppendIf(text, T["Report.Label.Stage"], outcome.ProblemStage?.Describe());
+                AppendIf(text, T["Report.Label.Category"], outcome.Category?.Describe());
+                AppendIf(text, T["Report.Label.FieldToFix"], outcome.FieldToFix);
                 AppendIf(text, "SQLSTATE", outcome.SqlState);
-                text.Append(CultureInfo.InvariantCulture, $"    Total: {outcome.TotalMilliseconds} ms").AppendLine();
+                text.Append("    ").AppendLine(T["Report.Total", outcome.TotalMilliseconds]);
             }
         }
 
@@ -36,7 +41,7 @@ public static class ConnectionTestReport
         if (text.Length > ReportText.MaxReportLength)
         {
             text.Length = ReportText.MaxReportLength - 64;
-            text.AppendLine().Append(CultureInfo.InvariantCulture, $"[report truncated at {ReportText.MaxReportLength} characters]").AppendLine();
+            text.AppendLine().AppendLine(T["Report.Truncated", ReportText.MaxReportLength]);
         }
 
         return text.ToString();
@@ -46,7 +51,10 @@ public static class ConnectionTestReport
     {
         if (value is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"    {label}: {value}").AppendLine();
+            AppendIndented(text, label, value);
         }
     }
+
+    private static void AppendIndented(StringBuilder text, string label, string value) =>
+        text.Append("    ").Append(label).Append(": ").Append(value).AppendLine();
 }

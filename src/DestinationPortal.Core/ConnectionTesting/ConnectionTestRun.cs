@@ -1,4 +1,5 @@
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 using Microsoft.Extensions.Logging;
 
 namespace DestinationPortal.Core.ConnectionTesting;
@@ -20,11 +21,13 @@ internal sealed class ConnectionTestRun(
     TimeProvider time,
     ILogger logger)
 {
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
     private readonly DestinationDefinition _destination = request.Destination;
 
     public async Task<Verdict> ExecuteAsync(CancellationToken stop)
     {
-        if (CertificateCheck.TryCreate(_destination.ServerName, _destination.CaCertificatePem, out var certificateError) is not { } certificates)
+        if (CertificateCheck.TryCreate(IdnHost.ToAscii(_destination.ServerName) ?? _destination.ServerName, _destination.CaCertificatePem, out var certificateError) is not { } certificates)
         {
             return Verdict.Failure(null, ConnectionTestCategory.Configuration, certificateError!, DestinationField.CaCertificate);
         }
@@ -45,8 +48,8 @@ internal sealed class ConnectionTestRun(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            events.Emit(events.Stage, ConnectionTestStatus.Failed, "Cancelled.", []);
-            return Verdict.Failure(events.Stage, ConnectionTestCategory.Cancelled, $"The test was cancelled during the {Verdict.StageName(events.Stage)} stage.", null);
+            events.Emit(events.Stage, ConnectionTestStatus.Failed, T["Runner.CancelledShort"], []);
+            return Verdict.Failure(events.Stage, ConnectionTestCategory.Cancelled, T["Runner.CancelledDuring", Verdict.StageInSentence(events.Stage)], null);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -82,7 +85,7 @@ internal sealed class ConnectionTestRun(
             // libpq's Allow: plaintext first, TLS only when the server refuses. Only a pg_hba refusal triggers the retry,
             // never a wrong password, so one test never costs two failed authentications.
             events.Emit(ConnectionTestStage.Authentication, ConnectionTestStatus.Warning,
-                $"The server refused the unencrypted connection ({probe.Startup.ErrorMessage}). TLS Mode Allow retries with TLS.", []);
+                T["Runner.AllowRetry", probe.Startup.ErrorMessage ?? ""], []);
             probe = await ServerProbe.ProbeAsync(context, [probe.Address], requestTls: true, ct);
         }
 
@@ -113,13 +116,12 @@ internal sealed class ConnectionTestRun(
         {
             if (networkPolicy.Check(address, _destination.Port) is { } refusal)
             {
-                return context.Fail(ConnectionTestCategory.RefusedByPolicy,
-                    $"This portal may not connect there: {refusal} No connection was attempted.", context.HostField, resolution.Details);
+                return context.Fail(ConnectionTestCategory.RefusedByPolicy, T["Policy.Refused", refusal], context.HostField, resolution.Details);
             }
         }
 
-        context.Emit(ConnectionTestStatus.Succeeded, $"{_destination.ConnectHost} resolves to {string.Join(", ", resolution.Addresses.Select(a => a.ToString()))}.",
-            [.. resolution.Details, new("Network policy", "allowed")]);
+        context.Emit(ConnectionTestStatus.Succeeded, T["Policy.Resolves", IdnHost.Display(_destination.ConnectHost), string.Join(", ", resolution.Addresses.Select(a => a.ToString()))],
+            [.. resolution.Details, new(T["Policy.Detail"], T["Policy.Allowed"])]);
         return null;
     }
 }

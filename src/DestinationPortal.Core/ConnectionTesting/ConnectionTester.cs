@@ -92,11 +92,11 @@ public sealed class ConnectionTester(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Connection test {RunId} failed unexpectedly in stage {Stage}", request.Id, events.Stage);
-            verdict = Verdict.Failure(events.Stage, ConnectionTestCategory.Configuration, "The test stopped because of an unexpected error; the portal's log has the details.", null);
+            verdict = Verdict.Failure(events.Stage, ConnectionTestCategory.Configuration, Localization.ConnectionTestText.Localizer["Runner.UnexpectedError"], null);
         }
         catch (OperationCanceledException)
         {
-            verdict = Verdict.Failure(events.Stage, ConnectionTestCategory.Cancelled, "The test was cancelled.", null);
+            verdict = Verdict.Failure(events.Stage, ConnectionTestCategory.Cancelled, Localization.ConnectionTestText.Localizer["Runner.Cancelled"], null);
         }
 
         ResultStage.Report(events, verdict, request, user, logger);

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -24,6 +26,8 @@ public sealed class DestinationTestRunner(
     AuditLog audit,
     TimeProvider clock)
 {
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
     /// <summary>Tests a stored destination exactly as saved, with its stored password.</summary>
     /// <exception cref="PortalAccessDeniedException">The caller's role does not allow testing (audited).</exception>
     public async IAsyncEnumerable<ConnectionTestEvent> TestSavedAsync(
@@ -59,7 +63,7 @@ public sealed class DestinationTestRunner(
         ArgumentNullException.ThrowIfNull(test);
         if (test.Status == TestPreparation.NotFound)
         {
-            yield return Refusal("This destination does not exist (it may have been deleted).", field: null);
+            yield return Refusal(T["Runner.NotFound"], field: null);
             yield break;
         }
 
@@ -77,8 +81,9 @@ public sealed class DestinationTestRunner(
         var target = DestinationDefinition.FormatEndpoint(definition.ConnectHost, definition.Port);
         if (refusal is not null)
         {
-            await AuditRunAsync(saved?.Id, definition.Name, target, "Refused: password not sent", refusal);
-            yield return Refusal(refusal, DestinationField.Password.Key, runId);
+            // The audit trail is English whoever runs the test (decision 35); the caller reads their own language.
+            await AuditRunAsync(saved?.Id, definition.Name, target, "Refused: password not sent", refusal.English);
+            yield return Refusal(refusal.Text, DestinationField.Password.Key, runId);
             yield break;
         }
 
@@ -157,7 +162,7 @@ public sealed class DestinationTestRunner(
         : test.Typed is { Password.Length: > 0 } ? SentPassword.Typed(password)
         : test.Saved!.StoredPassword;
 
-    private static (string? Password, string? Refusal) ChoosePassword(DestinationInput? typed, DestinationDefinition tested, DestinationForTest? saved)
+    private static (string? Password, RunnerRefusal? Refusal) ChoosePassword(DestinationInput? typed, DestinationDefinition tested, DestinationForTest? saved)
     {
         if (tested.WindowsAuthentication)
         {
@@ -178,21 +183,18 @@ public sealed class DestinationTestRunner(
         var changed = PasswordBinding.ChangedFields(saved.Definition, tested);
         if (changed.Count > 0)
         {
-            return (null, $"{PasswordBinding.Describe(changed)} {(changed.Count == 1 ? "differs" : "differ")} from the saved destination, so the saved password is not sent. "
-                + "Type the password to test these settings.");
+            return (null, new(changed.Count == 1 ? "Runner.PasswordNotSent.One" : "Runner.PasswordNotSent.Many", changed));
         }
 
         var stored = saved.UnprotectPasswordFor(tested);
-        return stored is null
-            ? (null, "The saved password can no longer be decrypted (the portal's key ring changed). Type the password again and save it.")
-            : (stored, null);
+        return stored is null ? (null, new("Runner.PasswordUndecryptable", [])) : (stored, null);
     }
 
     private Task AuditRunAsync(Guid? destinationId, string name, string target, string outcome, string? details) =>
         audit.WriteAsync(audit.Entry(AuditActions.DestinationTested, outcome, destinationId, name, target, details: details), CancellationToken.None);
 
     private static ConnectionTestEvent InvalidForm(IReadOnlyList<FieldError> errors) =>
-        Refusal("Correct the fields marked in the form, then test again: " + errors[0].Message, errors[0].Field);
+        Refusal(T["Runner.InvalidForm", errors[0].Message], errors[0].Field);
 
     private static ConnectionTestEvent Refusal(string explanation, string? field, Guid? runId = null) => new(
         runId ?? Guid.CreateVersion7(),
@@ -202,4 +204,21 @@ public sealed class DestinationTestRunner(
         [],
         0,
         new ConnectionTestOutcome(false, null, ConnectionTestCategory.Configuration, explanation, field, null, 0));
+
+    /// <summary>
+    /// Why the password is not sent, kept as its resource key and the changed fields' labels so that it can be written
+    /// twice: in the caller's language for the report, in English for the audit trail.
+    /// </summary>
+    private sealed record RunnerRefusal(string Key, IReadOnlyList<string> ChangedFields)
+    {
+        public string Text => T[Key, List(ChangedFields, T["Runner.List.And"])];
+
+        public string English =>
+            string.Format(CultureInfo.InvariantCulture, ConnectionTestText.English(Key), List(ChangedFields, ConnectionTestText.English("Runner.List.And")));
+
+        // "Server Name", "Server Name and Port", "Server Name, Port and TLS Mode": the "and" is the language's.
+        private static string List(IReadOnlyList<string> items, string and) => items.Count <= 1
+            ? string.Concat(items)
+            : string.Format(CultureInfo.InvariantCulture, and, string.Join(", ", items.Take(items.Count - 1)), items[^1]);
+    }
 }

@@ -59,7 +59,7 @@ internal static class KerberosClient
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
             return new ServiceTicketResult(KerberosProblem.LibraryMissing, null, 0,
-                "The Kerberos GSSAPI library (libgssapi_krb5.so.2, Debian package libgssapi-krb5-2) is not installed on the portal host.");
+                Localization.ConnectionTestText.Localizer["Kerberos.LibraryMissing"]);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using DestinationPortal.Core.Localization;
 using static DestinationPortal.Core.ConnectionTesting.KerberosNativeMethods;
 
 namespace DestinationPortal.Core.ConnectionTesting;
@@ -9,6 +10,8 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// </summary>
 internal static class KerberosCredentials
 {
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
     private const int KeytabEnd = -1765328202;                  // KRB5_KT_END: no (more) entries
 
     /// <summary>
@@ -19,7 +22,7 @@ internal static class KerberosCredentials
     {
         if (!OperatingSystem.IsLinux())
         {
-            return new KerberosIdentity(null, "Windows Authentication needs MIT Kerberos on Linux; this portal runs on another operating system.");
+            return new KerberosIdentity(null, T["Kerberos.Identity.NotLinux"]);
         }
 
         try
@@ -28,7 +31,7 @@ internal static class KerberosCredentials
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            return new KerberosIdentity(null, "the Kerberos client library (libkrb5.so.3, Debian package libkrb5-3) is not installed on the portal host.");
+            return new KerberosIdentity(null, T["Kerberos.Identity.LibraryMissing"]);
         }
     }
 
@@ -36,12 +39,12 @@ internal static class KerberosCredentials
     {
         if (krb5_init_context(out var context) is var initError and not 0)
         {
-            return new KerberosIdentity(null, $"Kerberos could not start on the portal host (error {initError}); check KRB5_CONFIG and /etc/krb5.conf.");
+            return new KerberosIdentity(null, T["Kerberos.Identity.CouldNotStart", initError]);
         }
 
         try
         {
-            string cacheName = "the default ticket cache", cacheProblem;
+            string cacheName = T["Kerberos.Identity.DefaultCache"], cacheProblem;
             if (krb5_cc_default(context, out var cache) is var cacheError and not 0)
             {
                 cacheProblem = ErrorMessage(context, cacheError);
@@ -62,7 +65,7 @@ internal static class KerberosCredentials
                     }
                     else
                     {
-                        return new KerberosIdentity(Unparse(context, principal), $"ticket cache {cacheName}");
+                        return new KerberosIdentity(Unparse(context, principal), T["Kerberos.Identity.FromCache", cacheName]);
                     }
                 }
                 finally
@@ -73,8 +76,8 @@ internal static class KerberosCredentials
 
             var (keytabPrincipal, keytabName, keytabProblem) = ReadClientKeytab(context);
             return keytabPrincipal is not null
-                ? new KerberosIdentity(keytabPrincipal, $"client keytab {keytabName}")
-                : new KerberosIdentity(null, $"no ticket in {cacheName} ({cacheProblem}) and no client keytab at {keytabName} ({keytabProblem})");
+                ? new KerberosIdentity(keytabPrincipal, T["Kerberos.Identity.FromKeytab", keytabName])
+                : new KerberosIdentity(null, T["Kerberos.Identity.NoneFound", cacheName, cacheProblem, keytabName, keytabProblem ?? ""]);
         }
         finally
         {
@@ -86,7 +89,7 @@ internal static class KerberosCredentials
     {
         if (krb5_kt_client_default(context, out var keytab) is var keytabError and not 0)
         {
-            return (null, "the default client keytab", ErrorMessage(context, keytabError));
+            return (null, T["Kerberos.Identity.DefaultKeytab"], ErrorMessage(context, keytabError));
         }
 
         // A krb5_keytab_entry is { krb5_magic; krb5_principal; krb5_timestamp; krb5_kvno; krb5_keyblock }: the principal
@@ -97,8 +100,8 @@ internal static class KerberosCredentials
         try
         {
             var name = krb5_kt_get_name(context, keytab, nameBuffer, 1024) == 0
-                ? Marshal.PtrToStringUTF8(nameBuffer) ?? "the default client keytab"
-                : "the default client keytab";
+                ? Marshal.PtrToStringUTF8(nameBuffer) ?? T["Kerberos.Identity.DefaultKeytab"]
+                : T["Kerberos.Identity.DefaultKeytab"];
             if (krb5_kt_start_seq_get(context, keytab, out var cursor) is var startError and not 0)
             {
                 return (null, name, ErrorMessage(context, startError));
@@ -109,7 +112,7 @@ internal static class KerberosCredentials
                 Marshal.Copy(new byte[256], 0, entry, 256);
                 if (krb5_kt_next_entry(context, keytab, entry, ref cursor) is var nextError and not 0)
                 {
-                    return (null, name, nextError == KeytabEnd ? "it is empty" : ErrorMessage(context, nextError));
+                    return (null, name, nextError == KeytabEnd ? T["Kerberos.Identity.KeytabEmpty"] : ErrorMessage(context, nextError));
                 }
 
                 try
@@ -150,7 +153,7 @@ internal static class KerberosCredentials
     {
         if (krb5_unparse_name(context, principal, out var name) != 0)
         {
-            return "(a principal that could not be displayed)";
+            return T["Kerberos.Identity.Undisplayable"];
         }
 
         try
@@ -168,7 +171,7 @@ internal static class KerberosCredentials
         var message = krb5_get_error_message(context, code);
         try
         {
-            return Marshal.PtrToStringUTF8(message) ?? $"Kerberos error {code}";
+            return Marshal.PtrToStringUTF8(message) ?? T["Kerberos.Identity.ErrorCode", code];
         }
         finally
         {

@@ -1,4 +1,5 @@
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 using Npgsql;
 
 namespace DestinationPortal.Core.ConnectionTesting;
@@ -9,6 +10,8 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// </summary>
 internal static class KerberosServerAdvice
 {
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
     /// <summary>
     /// True for the failures that, once the KDC has issued the ticket, can only be the server's Kerberos setup: the
     /// ticket rejected (its keytab), or the principal not allowed as the requested database user (pg_hba.conf,
@@ -27,7 +30,7 @@ internal static class KerberosServerAdvice
 
     public static Verdict Failure(ConnectionTestContext context, NpgsqlException exception, string? clientPrincipal, List<ConnectionTestDetail> details)
     {
-        var who = clientPrincipal ?? "the portal's principal";
+        var who = clientPrincipal ?? T["Kerberos.Server.PortalPrincipal"];
         var user = context.User.Name;
         var spn = context.ServicePrincipalName;
         // Username is greyed out with Windows Authentication; point at it only when it was filled in and so chose the user.
@@ -35,29 +38,19 @@ internal static class KerberosServerAdvice
         if (exception is PostgresException server)
         {
             details.Add(new("SQLSTATE", server.SqlState));
-            details.Add(new("Server message", server.MessageText));
+            details.Add(new(T["Verdict.Detail.ServerMessage"], server.MessageText));
             if (server.MessageText.StartsWith("role ", StringComparison.Ordinal))
             {
-                details.Add(new(AuthenticationStage.WhereToFix, "the database server (roles, pg_ident.conf)"));
-                return context.Fail(ConnectionTestCategory.Authentication,
-                    $"The server accepted the Kerberos ticket of {who}, but database user {user} does not exist there. Fix on the database server: " +
-                    $"create the role (CREATE ROLE \"{user}\" LOGIN), or map {who} to an existing role with a pg_ident.conf map.",
-                    userField, details, server.SqlState);
+                details.Add(new(AuthenticationStage.WhereToFix, T["Kerberos.Where.ServerRoles"]));
+                return context.Fail(ConnectionTestCategory.Authentication, T["Kerberos.Server.RoleMissing", who, user], userField, details, server.SqlState);
             }
 
-            details.Add(new(AuthenticationStage.WhereToFix, "the database server (pg_hba.conf, pg_ident.conf)"));
-            return context.Fail(ConnectionTestCategory.Authentication,
-                $"The server accepted the Kerberos ticket of {who}, but does not let it log in as database user {user}: the principal maps to no " +
-                $"such role. Fix on the database server: the gss line in pg_hba.conf must map the principal to {user} (include_realm=0, or map= " +
-                $"with a pg_ident.conf line for {who}).",
-                userField, details, server.SqlState);
+            details.Add(new(AuthenticationStage.WhereToFix, T["Kerberos.Where.ServerHba"]));
+            return context.Fail(ConnectionTestCategory.Authentication, T["Kerberos.Server.NotMapped", who, user], userField, details, server.SqlState);
         }
 
-        details.Add(new("Kerberos error", exception.Message));
-        details.Add(new(AuthenticationStage.WhereToFix, "the database server (krb_server_keyfile)"));
-        return context.Fail(ConnectionTestCategory.Authentication,
-            $"The server rejected the portal's Kerberos ticket for {spn}. Fix on the database server: its keytab (krb_server_keyfile) " +
-            $"must hold the current key of {spn} and be readable by the server's account; the server's log names the key it missed.",
-            null, details);
+        details.Add(new(T["Kerberos.Detail.Error"], exception.Message));
+        details.Add(new(AuthenticationStage.WhereToFix, T["Kerberos.Where.ServerKeytab"]));
+        return context.Fail(ConnectionTestCategory.Authentication, T["Kerberos.Server.TicketRejected", spn], null, details);
     }
 }

@@ -1,4 +1,5 @@
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -13,18 +14,23 @@ internal sealed record ServiceTicket(string? ClientPrincipal, Verdict? Failure);
 /// </summary>
 internal static class KerberosStage
 {
-    private static readonly string ServiceName = DestinationField.KerberosServiceName.Label;
-    private static readonly string ServerName = DestinationField.ServerName.Label;
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
+
+    // Read per use, not kept in a static field: the labels follow the run's language.
+    private static string ServiceName => DestinationField.KerberosServiceName.Label;
+
+    private static string ServerName => DestinationField.ServerName.Label;
 
     public static async Task<ServiceTicket> RequestServiceTicketAsync(ConnectionTestContext context, List<ConnectionTestDetail> details, CancellationToken ct)
     {
         var spn = context.ServicePrincipalName;
         var user = context.User;
         var identity = user.Kerberos!;
-        details.Add(new("Kerberos service principal", spn));
-        details.Add(new("Portal's Kerberos credentials", identity.Principal is { } principal ? $"{principal} ({identity.Source})" : $"none: {identity.Source}"));
-        details.Add(new("Database user requested", $"{user.Name} (from {user.Origin})"));
-        context.Emit(ConnectionTestStatus.Running, $"Asking the KDC for a ticket to {spn} with the portal's own Kerberos credentials (no password is used).", details);
+        details.Add(new(T["Kerberos.Detail.ServicePrincipal"], spn));
+        details.Add(new(T["Kerberos.Detail.PortalCredentials"],
+            identity.Principal is { } principal ? $"{principal} ({identity.Source})" : T["Kerberos.Credentials.None", identity.Source]));
+        details.Add(new(T["Kerberos.Detail.DatabaseUser"], T["Kerberos.DatabaseUser.From", user.Name, user.Origin]));
+        context.Emit(ConnectionTestStatus.Running, T["Kerberos.AskingKdc", spn], details);
 
         context.Events.AwaitingKdc = true;
         // MIT Kerberos blocks until the KDC answers. The run's deadline still holds: the wait is abandoned, and the
@@ -38,13 +44,13 @@ internal static class KerberosStage
             var client = ticket.ClientPrincipal ?? identity.Principal;
             if (client is not null)
             {
-                details.Add(new("Client principal", client));
+                details.Add(new(T["Kerberos.Detail.ClientPrincipal"], client));
             }
 
             return new(client, null);
         }
 
-        details.Add(new("Kerberos error", ticket.Message));
+        details.Add(new(T["Kerberos.Detail.Error"], ticket.Message));
         return new(null, ClientFailure(context, ticket, spn, details));
     }
 
@@ -53,29 +59,22 @@ internal static class KerberosStage
         var identity = context.User.Kerberos!;
         var (category, field, where, explanation) = ticket.Problem switch
         {
-            KerberosProblem.NoCredentials => (ConnectionTestCategory.Authentication, DestinationField.WindowsAuthentication, "the portal host",
-                $"The portal host has no Kerberos credentials: {identity.Source}. Fix on the portal host: give the portal's account a keytab and " +
-                "point KRB5_CLIENT_KTNAME at it, or get a ticket with kinit (see the README)."),
-            KerberosProblem.KdcUnreachable => (ConnectionTestCategory.Network, (DestinationField?)null, "the KDC, or the network between the portal host and the KDC",
-                $"The portal could not reach a Kerberos KDC ({ticket.Message}). Fix the KDC or the network: the KDC must be running and reachable " +
-                "from the portal host (port 88, or the kdc lines of the portal host's krb5.conf)."),
-            KerberosProblem.RealmNotConfigured => (ConnectionTestCategory.Configuration, null, "the portal host (krb5.conf)",
-                $"The portal host's Kerberos configuration does not say where the KDC is ({ticket.Message}). Fix on the portal host: add the realm " +
-                "and its kdc to krb5.conf, or to the file KRB5_CONFIG names."),
+            KerberosProblem.NoCredentials => (ConnectionTestCategory.Authentication, DestinationField.WindowsAuthentication,
+                T["Kerberos.Where.PortalHost"], T["Kerberos.NoCredentials", identity.Source]),
+            KerberosProblem.KdcUnreachable => (ConnectionTestCategory.Network, (DestinationField?)null,
+                T["Kerberos.Where.KdcOrNetwork"], T["Kerberos.KdcUnreachable", ticket.Message]),
+            KerberosProblem.RealmNotConfigured => (ConnectionTestCategory.Configuration, null,
+                T["Kerberos.Where.PortalHostConfiguration"], T["Kerberos.RealmNotConfigured", ticket.Message]),
             KerberosProblem.UnknownServicePrincipal => (ConnectionTestCategory.Authentication, DestinationField.KerberosServiceName,
-                $"the form ({ServiceName}, {ServerName}), or the KDC",
-                $"The KDC does not know the service principal {spn}. Check {ServiceName} and {ServerName}: the principal is " +
-                $"<{ServiceName}>/<{ServerName}>, also with a private endpoint. If both are right, the principal must be created at the KDC " +
-                "and its key added to the server's keytab."),
-            KerberosProblem.ClientCredentialsRejected => (ConnectionTestCategory.Authentication, DestinationField.WindowsAuthentication, "the portal host",
-                $"The KDC refused the portal's own credentials ({identity.Principal ?? "unknown principal"}: {ticket.Message}). Fix on the portal host: " +
-                "renew the ticket (kinit), or replace the keytab with one exported after the principal's last key change."),
-            KerberosProblem.LibraryMissing => (ConnectionTestCategory.Configuration, null, "the portal host",
-                $"{ticket.Message} Fix on the portal host: install it (the Dockerfile does)."),
-            _ => (ConnectionTestCategory.Authentication, DestinationField.WindowsAuthentication, "the portal host",
-                $"Kerberos failed on the portal host before the database server was contacted: {ticket.Message}."),
+                T["Kerberos.Where.FormOrKdc", ServiceName, ServerName], T["Kerberos.UnknownServicePrincipal", spn, ServiceName, ServerName]),
+            KerberosProblem.ClientCredentialsRejected => (ConnectionTestCategory.Authentication, DestinationField.WindowsAuthentication,
+                T["Kerberos.Where.PortalHost"], T["Kerberos.ClientCredentialsRejected", identity.Principal ?? T["Kerberos.UnknownPrincipal"], ticket.Message]),
+            KerberosProblem.LibraryMissing => (ConnectionTestCategory.Configuration, null,
+                T["Kerberos.Where.PortalHost"], T["Kerberos.LibraryMissing.Fix", ticket.Message]),
+            _ => (ConnectionTestCategory.Authentication, DestinationField.WindowsAuthentication,
+                T["Kerberos.Where.PortalHost"], T["Kerberos.Other", ticket.Message]),
         };
-        details.Add(new(AuthenticationStage.WhereToFix, where));
-        return context.Fail(category, explanation, field, details);
+        details.Add(new(AuthenticationStage.WhereToFix, where.Value));
+        return context.Fail(category, explanation.Value, field, details);
     }
 }

@@ -20,7 +20,8 @@ internal static class NameResolutionStage
     {
         context.Events.Enter(ConnectionTestStage.NameResolution);
         var destination = context.Destination;
-        var host = destination.ConnectHost;
+        // Stored as typed; resolved (and so checked by the network policy) in its A-label form, which the report shows too.
+        var host = IdnHost.Display(destination.ConnectHost);
         var details = new List<ConnectionTestDetail>
         {
             new(T["Detail.HostUsed"], host),
@@ -30,7 +31,7 @@ internal static class NameResolutionStage
         IPAddress[] addresses;
         try
         {
-            addresses = [.. (await resolver.ResolveAsync(host, ct)).Distinct()];
+            addresses = [.. (await resolver.ResolveAsync(IdnHost.ToAscii(destination.ConnectHost) ?? destination.ConnectHost, ct)).Distinct()];
         }
         catch (SocketException ex)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -23,6 +24,8 @@ internal sealed class NetworkPolicy
         IPNetwork.Parse("224.0.0.0/4"),
         IPNetwork.Parse("ff00::/8"),
     ];
+
+    private static Microsoft.Extensions.Localization.IStringLocalizer T => ConnectionTestText.Localizer;
 
     private static readonly IPNetwork s_nat64 = IPNetwork.Parse("64:ff9b::/96");
     private static readonly IPNetwork s_nat64LocalUse = IPNetwork.Parse("64:ff9b:1::/48");
@@ -49,17 +52,17 @@ internal sealed class NetworkPolicy
         {
             foreach (var denied in _denied.Where(n => n.Contains(form)))
             {
-                return $"{Describe(address, form)} is in the denied network {denied}.";
+                return T["Policy.DeniedNetwork", Describe(address, form), denied];
             }
         }
 
         // Where traffic to a transition address ends up is the embedded IPv4 address, so both must be allowed.
         if (_allowed.Count > 0 && forms.FirstOrDefault(f => !Contains(_allowed, f)) is { } outside)
         {
-            return $"{Describe(address, outside)} is not in any allowed network.";
+            return T["Policy.NotAllowedNetwork", Describe(address, outside)];
         }
 
-        return _allowedPorts.Count > 0 && !_allowedPorts.Contains(port) ? $"Port {port} is not an allowed port." : null;
+        return _allowedPorts.Count > 0 && !_allowedPorts.Contains(port) ? T["Policy.PortNotAllowed", port].Value : null;
     }
 
     /// <summary>The address itself (IPv4-mapped written as IPv4) and every IPv4 address embedded in it.</summary>
@@ -103,7 +106,7 @@ internal sealed class NetworkPolicy
     }
 
     private static string Describe(IPAddress address, IPAddress form) =>
-        form.AddressFamily == address.AddressFamily || address.IsIPv4MappedToIPv6 ? form.ToString() : $"{address} (which carries IPv4 {form})";
+        form.AddressFamily == address.AddressFamily || address.IsIPv4MappedToIPv6 ? form.ToString() : T["Policy.CarriesIpv4", address, form];
 
     private static bool Contains(IReadOnlyList<IPNetwork> networks, IPAddress address) => networks.Any(n => n.Contains(address));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -49,7 +50,7 @@ public static class ReportText
                 result.Length--;
             }
 
-            result.Append(CultureInfo.InvariantCulture, $"… [truncated: {text.Length} characters in all]");
+            result.Append(ConnectionTestText.Localizer["Report.FieldTruncated", text.Length].Value);
         }
 
         return result.ToString();

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -56,8 +57,8 @@ internal sealed class RunEvents(Guid runId, TimeProvider time, ChannelWriter<Con
             if (outcome is null && size > _budget)
             {
                 text = ReportText.Bound(text, 256);
-                bounded = [new("Note", "The report reached its size limit; the details of this step are left out.")];
-                size = text.Length + 80;
+                bounded = [new(ConnectionTestText.Localizer["Report.SizeLimit.Label"], ConnectionTestText.Localizer["Report.SizeLimit.Note"])];
+                size = text.Length + bounded.Sum(d => d.Label.Length + d.Value.Length);
             }
 
             _budget -= size;

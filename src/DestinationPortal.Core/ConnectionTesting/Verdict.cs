@@ -1,4 +1,5 @@
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.ConnectionTesting;
 
@@ -11,11 +12,21 @@ internal sealed record Verdict(bool Succeeded, ConnectionTestStage? Stage, Conne
     public static Verdict Failure(ConnectionTestStage? stage, ConnectionTestCategory category, string explanation, DestinationField? field) =>
         new(false, stage, category, explanation, field, null);
 
-    /// <summary>The stage's words inside a sentence ("during the name resolution stage"); acronyms keep their capitals.</summary>
-    /// <remarks>English on purpose: the sentences using it are still English resources-to-be; lower-casing a German noun would be wrong.</remarks>
+    /// <summary>The stage's English words inside a sentence ("during the name resolution stage"); acronyms keep their capitals.</summary>
+    /// <remarks>English on purpose, for an English sentence: lower-casing a German noun would be wrong. A translated
+    /// sentence takes <see cref="StageInSentence"/>, whose words each language decides.</remarks>
     public static string StageName(ConnectionTestStage stage)
     {
         var words = stage.DescribeInEnglish();
         return char.IsUpper(words[1]) ? words : char.ToLowerInvariant(words[0]) + words[1..];
     }
+
+    /// <summary>
+    /// The stage's words as a translated sentence quotes them, in the current UI culture: "name resolution" in English
+    /// (as <see cref="StageName"/>), "Namensauflösung" in German, where the noun keeps its capital.
+    /// </summary>
+    public static string StageInSentence(ConnectionTestStage stage) =>
+        Enum.IsDefined(stage)
+            ? ConnectionTestText.Localizer["Verdict.Stage." + stage].Value
+            : throw new ArgumentOutOfRangeException(nameof(stage), stage, null);
 }

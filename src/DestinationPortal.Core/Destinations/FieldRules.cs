@@ -97,9 +97,14 @@ public static class FieldRules
             return $"{label} is required.";
         }
 
-        return NormalizeHost(host) is null
-            ? $"{label} must be a host name (like db.example.com), an IPv4 address (like 10.0.0.5) or an IPv6 address (like 2001:db8::5)."
-            : null;
+        if (NormalizeHost(host) is not null)
+        {
+            return null;
+        }
+
+        return !Ascii.IsValid(host) && IdnHost.ToAscii(host) is null
+            ? Localization.ConnectionTestText.Localizer["Host.InvalidIdn", label].Value
+            : $"{label} must be a host name (like db.example.com), an IPv4 address (like 10.0.0.5) or an IPv6 address (like 2001:db8::5).";
     }
 
     /// <summary>The canonical form stored for a valid host (IPv6 without brackets), or null when it is not a valid host.</summary>
@@ -132,7 +137,8 @@ public static class FieldRules
             return host;
         }
 
-        return IsDnsName(host) ? host : null;
+        // An internationalised name is kept as typed and checked in its A-label form (IdnHost), by the same rules.
+        return !HasInvisibleCharacters(host) && IdnHost.ToAscii(host) is { } ascii && IsDnsName(ascii) ? host : null;
     }
 
     public static string? IntegerInRange(string label, string value, int min, int max, out int parsed)

@@ -30,10 +30,11 @@ internal static class ConnectionTestProcess
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
     private static readonly string s_host = Path.Combine(AppContext.BaseDirectory, "DestinationPortal.ConnectionTestHost.dll");
 
-    public static async Task<HostRun> RunAsync(DestinationDefinition destination, PortalKerberosEnvironment kerberos, string? password = null)
+    // language: the child's culture (LC_ALL, LANG), as a user's language sets a run's; null keeps the test's own environment.
+    public static async Task<HostRun> RunAsync(DestinationDefinition destination, PortalKerberosEnvironment kerberos, string? password = null, string? language = null)
     {
         var request = JsonSerializer.Serialize(new HostRequest(destination, password), HostProtocol.JsonOptions);
-        var (output, diagnostics) = await RunHostAsync(HostProtocol.TestCommand, request, kerberos);
+        var (output, diagnostics) = await RunHostAsync(HostProtocol.TestCommand, request, kerberos, language);
         var events = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonSerializer.Deserialize<ConnectionTestEvent>(line, HostProtocol.JsonOptions)!)
             .ToList();
@@ -48,7 +49,7 @@ internal static class ConnectionTestProcess
         return JsonSerializer.Deserialize<KerberosIdentity>(output, HostProtocol.JsonOptions) ?? throw new InvalidOperationException(diagnostics);
     }
 
-    private static async Task<(string Output, string Diagnostics)> RunHostAsync(string command, string input, PortalKerberosEnvironment kerberos)
+    private static async Task<(string Output, string Diagnostics)> RunHostAsync(string command, string input, PortalKerberosEnvironment kerberos, string? language = null)
     {
         var trace = Path.Combine(Path.GetDirectoryName(kerberos.ClientKeytab)!, $"trace-{Guid.NewGuid():N}.log");
         var start = new ProcessStartInfo("dotnet", [s_host, command])
@@ -67,6 +68,13 @@ internal static class ConnectionTestProcess
         start.Environment["KRB5_CLIENT_KTNAME"] = kerberos.ClientKeytab;
         start.Environment["KRB5CCNAME"] = kerberos.CredentialCache ?? $"MEMORY:test-{Guid.NewGuid():N}";
         start.Environment["KRB5_TRACE"] = trace;
+        if (language is not null)
+        {
+            // .NET takes the process's culture from these on Linux, LC_ALL first.
+            start.Environment.Remove("LC_MESSAGES");
+            start.Environment["LC_ALL"] = language;
+            start.Environment["LANG"] = language;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the connection test host.");
         var output = process.StandardOutput.ReadToEndAsync();

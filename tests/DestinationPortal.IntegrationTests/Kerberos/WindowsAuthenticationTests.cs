@@ -87,6 +87,27 @@ public sealed class WindowsAuthenticationTests(KerberosServers kerberos)
     }
 
     [Fact]
+    public async Task RunAsync_NoKerberosCredentialsUnderGerman_SaysSoInGermanWithTheSameVerdict()
+    {
+        var run = await ConnectionTestProcess.RunAsync(Destination(TlsMode.Disable), Portal(kerberos.MissingKeytab), language: "de_DE.UTF-8");
+
+        var outcome = Outcome(run.Events);
+        Assert.True(outcome is { Succeeded: false, ProblemStage: ConnectionTestStage.Authentication, Category: ConnectionTestCategory.Authentication }
+            && outcome.FieldToFix == nameof(DestinationInput.WindowsAuthentication), run.Report);
+        Assert.StartsWith("Der Portal-Host hat keine Kerberos-Anmeldedaten: kein Ticket in ", outcome.Explanation, StringComparison.Ordinal);
+        Assert.Contains("keine Client-Keytab unter ", outcome.Explanation, StringComparison.Ordinal);
+        Assert.Contains(kerberos.MissingKeytab, outcome.Explanation, StringComparison.Ordinal);
+        Assert.Contains("KRB5_CLIENT_KTNAME", outcome.Explanation, StringComparison.Ordinal);
+        var authentication = Last(run.Events, ConnectionTestStage.Authentication);
+        Assert.Equal($"{KerberosServers.ServiceName}/{KerberosServers.ServerName}", Detail(authentication, "Kerberos-Dienstprinzipal"));
+        Assert.StartsWith("keine: kein Ticket in ", Detail(authentication, "Kerberos-Anmeldedaten des Portals"), StringComparison.Ordinal);
+        Assert.Contains(authentication.Details, d => d.Value == "der Portal-Host");
+        Assert.StartsWith("Das KDC wird mit den eigenen Kerberos-Anmeldedaten des Portals um ein Ticket für ",
+            run.Events.First(e => e.Stage == ConnectionTestStage.Authentication && e.Status == ConnectionTestStatus.Running && e.Message.Contains("KDC", StringComparison.Ordinal)).Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_KdcUnreachable_BlamesTheKdcAndNotTheCredentials()
     {
         // The realm's configuration with its KDC on a closed port, and a fresh ticket cache: "the KDC is down".

@@ -1,8 +1,10 @@
 using System.Data.Common;
+using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -92,6 +94,43 @@ public sealed class DestinationTestRunnerTests : IDisposable
         Assert.Equal(nameof(DestinationInput.Password), Assert.Single(events).Outcome!.FieldToFix);
         Assert.True(_tester.NoRunWaiting);
         Assert.Equal(1, _reads.Count);
+    }
+
+    [Fact]
+    public async Task TestAsync_ChangedTargetUnderGerman_RefusesInGermanAndAuditsInEnglish()
+    {
+        var id = await SeedAsync();
+        var input = Saved();
+        input.ServerName = "elsewhere.example.test";
+        input.Port = "6543";
+
+        List<ConnectionTestEvent> events;
+        using (new ReportWordsGermanTests.CultureScope("de-DE"))
+        {
+            events = await DrainAsync(Runner().TestAsync(id, input));
+        }
+
+        var explanation = Assert.Single(events).Outcome!.Explanation;
+        Assert.Contains(" und ", explanation, StringComparison.Ordinal);
+        Assert.Contains("weichen von der gespeicherten Destination ab, daher wird das gespeicherte Kennwort nicht gesendet.", explanation, StringComparison.Ordinal);
+        using var session = _portal.Start();
+        await using var db = await session.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var audited = await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.DestinationTested);
+        // The audit trail is compared across users and exported: English whatever the tester's language (decision 35).
+        Assert.Equal("Refused: password not sent", audited.Outcome);
+        Assert.Matches(@"^.+ and .+ differ from the saved destination, so the saved password is not sent\. Type the password to test these settings\.$", audited.Details);
+    }
+
+    [Fact]
+    public async Task TestAsync_UnknownDestinationUnderGerman_SaysSoInGerman()
+    {
+        List<ConnectionTestEvent> events;
+        using (new ReportWordsGermanTests.CultureScope("de-DE"))
+        {
+            events = await DrainAsync(Runner().TestSavedAsync(Guid.NewGuid()));
+        }
+
+        Assert.Equal("Diese Destination gibt es nicht (sie wurde vielleicht gelöscht).", Assert.Single(events).Outcome!.Explanation);
     }
 
     private static async Task<List<ConnectionTestEvent>> DrainAsync(IAsyncEnumerable<ConnectionTestEvent> events)
