@@ -13,8 +13,10 @@ internal sealed record ServiceTicket(string? ClientPrincipal, Verdict? Failure);
 /// </summary>
 internal static class KerberosStage
 {
-    private static readonly string ServiceName = DestinationField.KerberosServiceName.Label;
-    private static readonly string ServerName = DestinationField.ServerName.Label;
+    // Read per use: a label follows the current UI culture, so a cached one would keep whichever reader came first.
+    private static string ServiceName => DestinationField.KerberosServiceName.Label;
+
+    private static string ServerName => DestinationField.ServerName.Label;
 
     public static async Task<ServiceTicket> RequestServiceTicketAsync(ConnectionTestContext context, List<ConnectionTestDetail> details, CancellationToken ct)
     {

@@ -1,12 +1,12 @@
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.ConnectionTesting;
+using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Core.Secrets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Destinations;
 

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Destinations;
 
