@@ -88,6 +88,7 @@ public static class PortalCoreServiceCollectionExtensions
                 options.User.AllowedUserNameCharacters = UserNameRule.AllowedCharacters;
             })
             .AddUserValidator<UserNameValidator>()
+            .AddErrorDescriber<PortalIdentityErrorDescriber>()
             .AddEntityFrameworkStores<PortalDbContext>();
 
         services.AddScoped<AuditLog>();

@@ -1,7 +1,9 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,8 +29,8 @@ public sealed class ApiTokenService(
         ArgumentNullException.ThrowIfNull(name);
         name = name.Trim();
         return name.Length is 0 or > MaxNameLength
-            ? $"A token name is 1 to {MaxNameLength} characters."
-            : Destinations.FieldRules.DisplayName("Token name", name, MaxNameLength);
+            ? ValidationText.Text("Token.NameLength", MaxNameLength)
+            : Destinations.FieldRules.DisplayName(FieldText.Text("Field.TokenName"), name, MaxNameLength);
     }
 
     /// <summary>Issues a token for the signed-in user; <paramref name="userId"/> is theirs (the caller resolves it).</summary>
@@ -42,7 +44,7 @@ public sealed class ApiTokenService(
 
         if (lifetimeDays is < 1 or > MaxLifetimeDays)
         {
-            throw new ArgumentOutOfRangeException(nameof(lifetimeDays), $"A token lives 1 to {MaxLifetimeDays} days.");
+            throw new ArgumentOutOfRangeException(nameof(lifetimeDays), ValidationText.Text("Token.Lifetime", MaxLifetimeDays));
         }
 
         var token = TokenPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
@@ -60,7 +62,7 @@ public sealed class ApiTokenService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ApiTokens.Add(entity);
-        db.AuditEntries.Add(audit.Entry(AuditActions.TokenCreated, userName: userName, details: $"token \"{name}\" ({entity.Prefix}…) for {userName}, expires {entity.ExpiresAtUtc:yyyy-MM-dd}"));
+        db.AuditEntries.Add(audit.Entry(AuditActions.TokenCreated, userName: userName, details: string.Create(CultureInfo.InvariantCulture, $"token \"{name}\" ({entity.Prefix}…) for {userName}, expires {entity.ExpiresAtUtc:yyyy-MM-dd}")));
         await db.SaveChangesAsync(cancellationToken);
         return new IssuedApiToken(entity.Id, name, token, entity.ExpiresAtUtc);
     }

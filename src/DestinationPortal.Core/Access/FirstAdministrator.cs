@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -38,7 +40,18 @@ public sealed class FirstAdministrator(
     }
 
     /// <summary>Run once at start-up, after migrations.</summary>
+    /// <remarks>
+    /// What this says is for the operator reading the console, not for a portal user: the setup-token line and a refused
+    /// Portal:Admin password (Identity's words) are English whatever culture the server runs in. The culture set here
+    /// belongs to this call's asynchronous flow and does not leak to the caller.
+    /// </remarks>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        await CreateFirstAdministratorAsync(cancellationToken);
+    }
+
+    private async Task CreateFirstAdministratorAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -85,7 +98,7 @@ public sealed class FirstAdministrator(
         if (!TokenMatches(presentedToken))
         {
             await WriteAsync(scope, AuditActions.SetupRefused, AuditOutcomes.Denied, userName.Length == 0 ? "anonymous" : userName, sourceAddress, "wrong or expired setup token", cancellationToken);
-            return UserChangeResult.Fail("That setup token is not valid. Use the token printed in the portal's console log at its last start.");
+            return UserChangeResult.Fail(AccessText.Text("Setup.InvalidToken"));
         }
 
         if (UserNameRule.Problem(userName) is { } problem)
@@ -98,7 +111,7 @@ public sealed class FirstAdministrator(
         if (await db.Users.AnyAsync(cancellationToken))
         {
             ClearToken();
-            return UserChangeResult.Fail("Setup is already done. Sign in instead.");
+            return UserChangeResult.Fail(AccessText.Text("Setup.AlreadyDone"));
         }
 
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();

@@ -1,3 +1,5 @@
+using DestinationPortal.Core.Localization;
+
 namespace DestinationPortal.Core.Access;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace DestinationPortal.Core.Access;
 public sealed class PortalAccessDeniedException : Exception
 {
     public PortalAccessDeniedException()
-        : this(PortalCapability.ViewDestinations, "this action")
+        : this(PortalCapability.ViewDestinations, "")
     {
     }
 
@@ -21,11 +23,35 @@ public sealed class PortalAccessDeniedException : Exception
     {
     }
 
+    // action: what was refused, in the audit trail's English words ("reading destinations").
     public PortalAccessDeniedException(PortalCapability permission, string action)
-        : base($"Your role does not allow {action}.")
+        : base(MessageFor(action))
     {
         Permission = permission;
     }
 
     public PortalCapability Permission { get; }
+
+    // The message is shown to the person refused, so it is in their language (the culture of the request or circuit
+    // that asked); the action words the callers pass stay English because the audit row stores them. Each is one whole
+    // sentence, as German puts the verb elsewhere.
+    private static readonly Dictionary<string, string> SentenceKeys = new(StringComparer.Ordinal)
+    {
+        ["reading destinations"] = "Denied.ReadDestinations",
+        ["creating destinations"] = "Denied.CreateDestinations",
+        ["editing destinations"] = "Denied.EditDestinations",
+        ["deleting destinations"] = "Denied.DeleteDestinations",
+        ["testing destinations"] = "Denied.TestDestinations",
+        ["exporting destinations"] = "Denied.ExportDestinations",
+        ["importing destinations"] = "Denied.ImportDestinations",
+        ["managing users"] = "Denied.ManageUsers",
+        ["reading the audit trail"] = "Denied.ReadAudit",
+        ["exporting the audit trail"] = "Denied.ExportAudit",
+    };
+
+    /// <summary>The actions that have a sentence of their own; any other says "this action".</summary>
+    internal static IReadOnlyCollection<string> KnownActions => SentenceKeys.Keys;
+
+    private static string MessageFor(string action) =>
+        AccessText.Text(SentenceKeys.GetValueOrDefault(action ?? "", "Denied.ThisAction"));
 }

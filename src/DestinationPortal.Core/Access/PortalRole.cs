@@ -1,3 +1,6 @@
+
+using DestinationPortal.Core.Localization;
+
 namespace DestinationPortal.Core.Access;
 
 /// <summary>What a user may do. Each role includes everything the roles before it may do.</summary>
@@ -33,12 +36,14 @@ public static class PortalRoles
         _ => false,
     };
 
-    public static string Describe(this PortalRole role) => role switch
-    {
-        PortalRole.Administrator => "Everything, including users and the audit trail",
-        PortalRole.Editor => "Create, edit, copy, delete and test destinations",
-        _ => "Read destinations and test history",
-    };
+    /// <summary>What the role may do, in the current UI culture.</summary>
+    public static string Describe(this PortalRole role) => AccessText.Text($"Role.{Known(role)}.Description");
+
+    /// <summary>The role's name as people read it ("Betrachter" in German); the enum name stays the API's and the claim's value.</summary>
+    public static string DisplayName(this PortalRole role) => AccessText.Text($"Role.{Known(role)}");
+
+    // An undefined value reads as the least privileged role, as Allows treats it.
+    private static PortalRole Known(PortalRole role) => Enum.IsDefined(role) ? role : PortalRole.Viewer;
 
     /// <summary>Parses a role name as it appears in a claim or an API body (case-insensitive); null when it is none.</summary>
     public static PortalRole? Parse(string? value) =>

@@ -1,4 +1,5 @@
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Localization;
 using Microsoft.AspNetCore.Identity;
 
 namespace DestinationPortal.Core.Access;
@@ -105,7 +106,7 @@ public sealed class SignInCheck(
         ArgumentNullException.ThrowIfNull(user);
         if (newPassword == currentPassword)
         {
-            return "Choose a password different from the current one.";
+            return AccessText.Text("Password.SameAsCurrent");
         }
 
         var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);

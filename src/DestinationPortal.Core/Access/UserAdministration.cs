@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +71,7 @@ public sealed class UserAdministration(
 
             if (user.Role == PortalRole.Administrator && role != PortalRole.Administrator && !user.IsDisabled && activeAdministrators <= 1)
             {
-                return ("The last administrator cannot be demoted. Make another user an administrator first.", null);
+                return (AccessText.Text("Users.LastAdministratorDemoted"), null);
             }
 
             var entry = audit.Entry(AuditActions.UserRoleChanged, details: $"user {user.UserName}: {user.Role} → {role}");
@@ -88,7 +89,7 @@ public sealed class UserAdministration(
 
             if (disabled && user.Role == PortalRole.Administrator && activeAdministrators <= 1)
             {
-                return ("The last administrator cannot be disabled. Make another user an administrator first.", null);
+                return (AccessText.Text("Users.LastAdministratorDisabled"), null);
             }
 
             user.IsDisabled = disabled;
@@ -163,7 +164,7 @@ public sealed class UserAdministration(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var user = await users.FindByIdAsync(userId);
-        return user is null ? UserChangeResult.Fail("This user no longer exists.") : await change(users, db, user);
+        return user is null ? UserChangeResult.Fail(AccessText.Text("Users.Gone")) : await change(users, db, user);
     }
 
     internal static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using DestinationPortal.Core.Localization;
 using Microsoft.AspNetCore.Identity;
 
 namespace DestinationPortal.Core.Access;
@@ -14,13 +15,13 @@ public static class UserNameRule
 
     public const string AllowedCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@";
 
-    /// <summary>Null when the (trimmed) name is acceptable, else what is wrong with it.</summary>
+    /// <summary>Null when the (trimmed) name is acceptable, else what is wrong with it (in the current UI culture).</summary>
     public static string? Problem(string? userName)
     {
         var name = userName?.Trim() ?? "";
-        return name.Length == 0 ? "Enter a user name."
-            : name.Length > MaxLength ? $"A user name is at most {MaxLength} characters."
-            : name.Any(c => !AllowedCharacters.Contains(c, StringComparison.Ordinal)) ? "Use letters, digits and . _ - @ only."
+        return name.Length == 0 ? ValidationText.Text("UserName.Empty")
+            : name.Length > MaxLength ? ValidationText.Text("UserName.TooLong", MaxLength)
+            : name.Any(c => !AllowedCharacters.Contains(c, StringComparison.Ordinal)) ? ValidationText.Text("UserName.Characters")
             : null;
     }
 }

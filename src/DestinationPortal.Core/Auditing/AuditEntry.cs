@@ -1,3 +1,5 @@
+using DestinationPortal.Core.Localization;
+
 namespace DestinationPortal.Core.Auditing;
 
 /// <summary>
@@ -69,6 +71,9 @@ public static class AuditActions
         UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset,
         TokenCreated, TokenRevoked, AccessDenied, AuditPurged,
     ];
+
+    /// <summary>An action as a person reads it, in the current UI culture ("Destination angelegt"); an unknown one as stored.</summary>
+    public static string Describe(string action) => AuditWords.Describe("Action.", action, All);
 }
 
 public static class AuditOutcomes
@@ -79,4 +84,18 @@ public static class AuditOutcomes
 
     /// <summary>A test run whose caller stopped listening before its result (a closed tab, a dropped client).</summary>
     public const string Abandoned = "Abandoned";
+
+    public static IReadOnlyList<string> All { get; } = [Succeeded, Failed, Denied, Abandoned];
+
+    /// <summary>An outcome as a person reads it, in the current UI culture; an unknown one as stored.</summary>
+    public static string Describe(string outcome) => AuditWords.Describe("Outcome.", outcome, All);
+}
+
+internal static class AuditWords
+{
+    // "destination-created" is the key Action.DestinationCreated.
+    public static string Describe(string prefix, string stored, IReadOnlyList<string> known) =>
+        known.Contains(stored, StringComparer.Ordinal)
+            ? AuditText.Text(prefix + string.Concat(stored.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])))
+            : stored;
 }

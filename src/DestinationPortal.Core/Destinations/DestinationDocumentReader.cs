@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Destinations;
 
@@ -13,7 +14,9 @@ public sealed record ImportProblem(string Path, string Message, int? Entry = nul
 {
     /// <summary>One line for a person: "Entry 4 (warehouse): Port must be a whole number from 1 to 65535."</summary>
     public string Display => Entry is { } index
-        ? $"Entry {(index + 1).ToString(CultureInfo.InvariantCulture)}{(string.IsNullOrWhiteSpace(EntryName) ? "" : $" ({EntryName})")}: {Message}"
+        ? string.IsNullOrWhiteSpace(EntryName)
+            ? DestinationMessages.Text("Import.Entry", (index + 1).ToString(CultureInfo.InvariantCulture), Message)
+            : DestinationMessages.Text("Import.EntryNamed", (index + 1).ToString(CultureInfo.InvariantCulture), EntryName, Message)
         : Message;
 }
 
@@ -44,8 +47,8 @@ public static class DestinationDocumentReader
     private static readonly string[] EntryPropertyList =
         [.. typeof(DestinationDocumentEntry).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))];
 
-    public static string TooLargeMessage { get; } =
-        $"The document is larger than {MaxDocumentBytes:N0} bytes (1 MB), the most one import may be. Split it into several files.";
+    /// <summary>In the current UI culture, so read it where it is shown.</summary>
+    public static string TooLargeMessage => DestinationMessages.Text("Import.TooLarge", MaxDocumentBytes);
 
     /// <summary>
     /// Reads at most <see cref="MaxDocumentBytes"/> from <paramref name="stream"/>; null when there is more, so a
@@ -74,7 +77,7 @@ public static class DestinationDocumentReader
 
         if (json.Length == 0)
         {
-            return Fail("The document is empty. Choose a file exported from a Destination Portal.");
+            return Fail(DestinationMessages.Text("Import.Empty"));
         }
 
         JsonDocument parsed;
@@ -84,7 +87,7 @@ public static class DestinationDocumentReader
         }
         catch (JsonException ex)
         {
-            return Fail($"The document is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}).");
+            return Fail(DestinationMessages.Text("Import.NotJson", (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1));
         }
 
         using (parsed)
@@ -95,10 +98,10 @@ public static class DestinationDocumentReader
 
     private static DocumentReadResult Read(JsonElement root)
     {
-        const string Shape = "The document must be a JSON object with a \"destinations\" array, as Export writes it.";
+        var shape = DestinationMessages.Text("Import.Shape");
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return Fail(Shape);
+            return Fail(shape);
         }
 
         var problems = new List<ImportProblem>();
@@ -112,30 +115,30 @@ public static class DestinationDocumentReader
             // Every header property is a JsonElement, so nothing but an unknown property can fail here. The rest of the
             // document is still read, so one upload reports everything to fix.
             var name = PropertyName(ex) ?? "";
-            problems.Add(new ImportProblem(name, $"Unknown property \"{name}\". A document has format, version, exportedAtUtc, exportedBy and destinations."));
+            problems.Add(new ImportProblem(name, DestinationMessages.Text("Import.UnknownDocumentProperty", name)));
             header = root.Deserialize<Header>(DestinationJson.Options)!;
         }
 
         if (header.Format is { ValueKind: not JsonValueKind.Undefined } f && (f.ValueKind != JsonValueKind.String || f.GetString() != DestinationDocument.FormatName))
         {
-            problems.Add(new ImportProblem("format", $"format must be \"{DestinationDocument.FormatName}\"; this is not a destination export."));
+            problems.Add(new ImportProblem("format", DestinationMessages.Text("Import.Format", DestinationDocument.FormatName)));
         }
 
         if (header.Version is { ValueKind: not JsonValueKind.Undefined } v && (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var number) || number != DestinationDocument.CurrentVersion))
         {
-            problems.Add(new ImportProblem("version", $"version must be {DestinationDocument.CurrentVersion}; this portal reads version {DestinationDocument.CurrentVersion} documents only."));
+            problems.Add(new ImportProblem("version", DestinationMessages.Text("Import.Version", DestinationDocument.CurrentVersion)));
         }
 
         if (header.Destinations is not { ValueKind: JsonValueKind.Array } list)
         {
-            problems.Add(new ImportProblem("destinations", Shape));
+            problems.Add(new ImportProblem("destinations", shape));
             return new DocumentReadResult([], problems);
         }
 
         var count = list.GetArrayLength();
         if (count > MaxEntries)
         {
-            problems.Add(new ImportProblem("destinations", $"The document holds {count:N0} destinations; one import may hold at most {MaxEntries:N0}. Split it into several files."));
+            problems.Add(new ImportProblem("destinations", DestinationMessages.Text("Import.TooManyEntries", count, MaxEntries)));
             return new DocumentReadResult([], problems);
         }
 
@@ -161,7 +164,7 @@ public static class DestinationDocumentReader
         var path = $"destinations[{index.ToString(CultureInfo.InvariantCulture)}]";
         if (element.ValueKind != JsonValueKind.Object)
         {
-            problems.Add(new ImportProblem(path, "Each destination must be a JSON object.", index));
+            problems.Add(new ImportProblem(path, DestinationMessages.Text("Import.EntryNotObject"), index));
             return null;
         }
 
@@ -179,8 +182,8 @@ public static class DestinationDocumentReader
             {
                 key = property;
                 message = string.Equals(key, "password", StringComparison.OrdinalIgnoreCase)
-                    ? "Passwords are never imported (nor exported). Remove password from the file and set it after the import, on Destination Details or with PUT /api/destinations/{id}."
-                    : $"Unknown property \"{key}\". A destination has {string.Join(", ", EntryPropertyList)}.";
+                    ? DestinationMessages.Text("Import.NoPasswords")
+                    : DestinationMessages.Text("Import.UnknownEntryProperty", key, string.Join(", ", EntryPropertyList));
             }
 
             problems.Add(new ImportProblem(key.Length == 0 ? path : $"{path}.{key}", message, index, name));
@@ -201,7 +204,7 @@ public static class DestinationDocumentReader
         }
         catch (JsonException)
         {
-            problems.Add(new ImportProblem(name, $"{name} must be {DestinationJson.Describe(typeof(T))}."));
+            problems.Add(new ImportProblem(name, DestinationMessages.Text("Json.MustBe", name, DestinationJson.Describe(typeof(T)))));
         }
     }
 

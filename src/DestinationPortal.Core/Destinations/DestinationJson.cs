@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Destinations;
 
@@ -41,38 +42,38 @@ public static class DestinationJson
         var target = ResolvePath(rootType, path);
         if (key.Length == 0)
         {
-            return ("", "The body must be " + Describe(target ?? rootType) + ".");
+            return ("", DestinationMessages.Text("Json.BodyMustBe", Describe(target ?? rootType)));
         }
 
         return target is null
-            ? (key, $"{key} has a value of the wrong type.")
-            : (key, $"{key} must be {Describe(target)}.");
+            ? (key, DestinationMessages.Text("Json.WrongType", key))
+            : (key, DestinationMessages.Text("Json.MustBe", key, Describe(target)));
     }
 
-    /// <summary>What a JSON value must be to convert to <paramref name="type"/>, e.g. "a whole number".</summary>
+    /// <summary>What a JSON value must be to convert to <paramref name="type"/>, e.g. "a whole number" (current UI culture).</summary>
     public static string Describe(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
         if (Nullable.GetUnderlyingType(type) is { } underlying)
         {
-            return Describe(underlying) + " or null";
+            return DestinationMessages.Text("Json.OrNull", Describe(underlying));
         }
 
         if (type.IsEnum)
         {
-            return "one of " + string.Join(", ", Enum.GetNames(type));
+            return DestinationMessages.Text("Json.OneOf", string.Join(", ", Enum.GetNames(type)));
         }
 
-        return type switch
+        return DestinationMessages.Text(type switch
         {
-            _ when type == typeof(string) => "text (a JSON string)",
-            _ when type == typeof(bool) => "true or false",
-            _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "a whole number",
-            _ when type == typeof(Guid) => "an id (a GUID such as 0197e3a2-5b1c-7d4e-8f00-123456789abc)",
-            _ when type == typeof(DateTime) || type == typeof(DateTimeOffset) => "a date and time (ISO 8601, like 2025-01-31T12:00:00Z)",
-            _ when type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type) => "a JSON array",
-            _ => "a JSON object",
-        };
+            _ when type == typeof(string) => "Json.Text",
+            _ when type == typeof(bool) => "Json.Boolean",
+            _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "Json.WholeNumber",
+            _ when type == typeof(Guid) => "Json.Id",
+            _ when type == typeof(DateTime) || type == typeof(DateTimeOffset) => "Json.DateTime",
+            _ when type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type) => "Json.Array",
+            _ => "Json.Object",
+        });
     }
 
     private static JsonSerializerOptions CreateOptions(bool writeIndented)

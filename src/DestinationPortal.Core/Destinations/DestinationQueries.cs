@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using DestinationPortal.Core.ConnectionTesting;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Destinations;
 
@@ -101,7 +102,7 @@ public sealed record SaveResult(
 
     internal static SaveResult DuplicateName(string name) => new(
         SaveStatus.Invalid,
-        Errors: [new FieldError(DestinationField.Name.Key, $"A destination named \"{name}\" already exists (names are compared ignoring case).")])
+        Errors: [new FieldError(DestinationField.Name.Key, DestinationMessages.Text("Save.DuplicateName", name))])
     {
         NameTaken = true,
     };

@@ -1,6 +1,7 @@
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.ConnectionTesting;
+using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Core.Secrets;
 using Microsoft.Data.Sqlite;
@@ -268,7 +269,8 @@ public sealed class DestinationService(
 
     private static string CopyName(string name)
     {
-        var copy = "Copy of " + name;
+        // Pre-filled text the user reads and may keep, so in their language.
+        var copy = DestinationMessages.Text("Copy.Name", name);
         return copy.Length <= DestinationValidator.MaxNameLength ? copy : copy[..DestinationValidator.MaxNameLength].TrimEnd();
     }
 

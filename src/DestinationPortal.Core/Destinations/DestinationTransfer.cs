@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -138,7 +139,7 @@ public sealed class DestinationTransfer(
         {
             // The plan already refuses names held by other destinations; the unique index is the last word if anything slipped past it.
             return new ImportResult(
-                ImportPlan.Invalid([new ImportProblem("destinations", "A name in the file was taken while the import was written. Nothing was changed; plan the import again.")]),
+                ImportPlan.Invalid([new ImportProblem("destinations", DestinationMessages.Text("Import.NameTakenWhileWriting"))]),
                 DryRun: false,
                 Applied: false);
         }
@@ -172,13 +173,13 @@ public sealed class DestinationTransfer(
             if (byName.TryGetValue(Destination.Normalize(definition.Name), out var first))
             {
                 problems.Add(new ImportProblem($"{path}.name",
-                    $"The name \"{definition.Name}\" appears more than once in the file (entries {first + 1} and {index + 1}); names are compared ignoring case.", index, entry.Name));
+                    DestinationMessages.Text("Import.DuplicateName", definition.Name, first + 1, index + 1), index, entry.Name));
                 continue;
             }
 
             if (entry.Id is { } id && byId.TryGetValue(id, out var sameId))
             {
-                problems.Add(new ImportProblem($"{path}.id", $"The id {id} appears more than once in the file (entries {sameId + 1} and {index + 1}).", index, entry.Name));
+                problems.Add(new ImportProblem($"{path}.id", DestinationMessages.Text("Import.DuplicateId", id, sameId + 1, index + 1), index, entry.Name));
                 continue;
             }
 
@@ -217,7 +218,7 @@ public sealed class DestinationTransfer(
             if (target is null && entry.Id is { } newId && owner is not null)
             {
                 item = Conflict(index, definition.Name, newId,
-                    $"A different destination (id {owner.Id}) is already named \"{owner.Name}\". Rename this entry, or remove its id to update that destination by name.");
+                    DestinationMessages.Text("Import.Conflict.NameTaken", owner.Id, owner.Name));
             }
             else if (target is null)
             {
@@ -226,11 +227,11 @@ public sealed class DestinationTransfer(
             else if (owner is not null && owner.Id != target.Id)
             {
                 item = Conflict(index, definition.Name, target.Id,
-                    $"Renaming \"{target.Name}\" to \"{definition.Name}\" collides with another destination of that name (id {owner.Id}).");
+                    DestinationMessages.Text("Import.Conflict.RenameCollides", target.Name, definition.Name, owner.Id));
             }
             else if (claimed.TryGetValue(target.Id, out var earlier))
             {
-                item = Conflict(index, definition.Name, target.Id, $"Entry {earlier + 1} already imports into this destination (\"{target.Name}\").");
+                item = Conflict(index, definition.Name, target.Id, DestinationMessages.Text("Import.Conflict.AlreadyImported", earlier + 1, target.Name));
             }
             else
             {

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Destinations;
 
 /// <summary>
 /// The one place that decides whether a form is valid and turns it into a <see cref="DestinationDefinition"/>: the
 /// service (for the screens and the REST API) and import call it, so a rule and its wording exist once. Messages name
-/// fields by <see cref="DestinationField.Label"/> and are keyed by <see cref="DestinationField.Key"/>.
+/// fields by <see cref="DestinationField.Label"/> and are keyed by <see cref="DestinationField.Key"/>; both the labels and
+/// the messages are in the current UI culture (the screens' or the API caller's language).
 /// </summary>
 public static class DestinationValidator
 {
@@ -28,14 +30,14 @@ public static class DestinationValidator
         Check(DestinationField.Name, FieldRules.DisplayName(DestinationField.Name.Label, input.Name.Trim(), MaxNameLength));
         if (!string.Equals(input.TypeId, PostgreSqlDestinationType.Id, StringComparison.OrdinalIgnoreCase))
         {
-            Check(DestinationField.Type, $"Type must be one of: {PostgreSqlDestinationType.DisplayName}.");
+            Check(DestinationField.Type, ValidationText.Text("Field.OneOf", DestinationField.Type.Label, PostgreSqlDestinationType.DisplayName));
             return errors;
         }
 
         Check(DestinationField.ServerName, FieldRules.HostName(DestinationField.ServerName.Label, input.ServerName));
         if (!Enum.IsDefined(input.TlsMode))
         {
-            Check(DestinationField.TlsMode, "TLS Mode must be one of Prefer, Require, Disable, Allow, Verify CA or Verify Full.");
+            Check(DestinationField.TlsMode, ValidationText.Text("Field.TlsModeOneOf", DestinationField.TlsMode.Label));
         }
 
         if (input.UsePrivateEndpoint)
@@ -97,7 +99,7 @@ public static class DestinationValidator
 
         if (value.Length > FieldRules.MaxCertificateChars)
         {
-            return $"CA certificate must be at most {FieldRules.MaxCertificateChars:N0} characters; paste only the CA certificate(s), not a whole bundle.";
+            return ValidationText.Text("CaCertificate.TooLong", DestinationField.CaCertificate.Label, FieldRules.MaxCertificateChars);
         }
 
         try
@@ -110,12 +112,12 @@ public static class DestinationValidator
             }
 
             return certificates.Count == 0
-                ? "CA certificate must be PEM text starting with -----BEGIN CERTIFICATE-----."
+                ? ValidationText.Text("CaCertificate.NotPem", DestinationField.CaCertificate.Label)
                 : null;
         }
         catch (CryptographicException)
         {
-            return "CA certificate is not a valid PEM X.509 certificate.";
+            return ValidationText.Text("CaCertificate.Invalid", DestinationField.CaCertificate.Label);
         }
     }
 
@@ -124,11 +126,11 @@ public static class DestinationValidator
         var name = value.Trim();
         if (name.Length == 0)
         {
-            return "Kerberos service name is required with Windows Authentication (usually postgres).";
+            return ValidationText.Text("Kerberos.Required", DestinationField.KerberosServiceName.Label, DestinationField.WindowsAuthentication.Label);
         }
 
         return name.Length > 63 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? "Kerberos service name may contain only letters, digits, '-', '_' and '.', at most 63 characters."
+            ? ValidationText.Text("Kerberos.Invalid", DestinationField.KerberosServiceName.Label)
             : null;
     }
 }

@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Destinations;
 
 /// <summary>
 /// Field checks shared by destination types. Each returns the message to show, or null when the value is fine;
-/// messages name the field as the form labels it, so the same words work in the form and in an API problem.
+/// messages name the field as the form labels it, so the same words work in the form and in an API problem. The caller
+/// passes the label in the current UI culture and the message comes from ValidationText in the same culture.
 /// </summary>
 public static class FieldRules
 {
@@ -42,14 +44,14 @@ public static class FieldRules
 
     private static string? InvisibleCharacters(string label, string value) =>
         HasInvisibleCharacters(value)
-            ? $"{label} must not contain invisible characters (zero-width spaces, text-direction marks and the like): they make text display differently from what it is."
+            ? ValidationText.Text("Field.InvisibleCharacters", label)
             : null;
 
     public static string? RequiredText(string label, string value, int maxChars)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return $"{label} is required.";
+            return Required(label);
         }
 
         return OptionalText(label, value, maxChars);
@@ -59,10 +61,10 @@ public static class FieldRules
     {
         if (value.Length > maxChars)
         {
-            return $"{label} must be at most {maxChars:N0} characters.";
+            return ValidationText.Text("Field.TooLong", label, maxChars);
         }
 
-        return HasControlCharacters(value) ? $"{label} must not contain control characters (tabs, line breaks and the like)." : null;
+        return HasControlCharacters(value) ? ControlCharacters(label) : null;
     }
 
     /// <summary>PostgreSQL identifiers (user and database names) are limited to 63 bytes of UTF-8 (NAMEDATALEN - 1).</summary>
@@ -71,12 +73,12 @@ public static class FieldRules
         var trimmed = value.Trim();
         if (trimmed.Length == 0)
         {
-            return required ? $"{label} is required." : null;
+            return required ? Required(label) : null;
         }
 
         if (HasControlCharacters(trimmed))
         {
-            return $"{label} must not contain control characters (tabs, line breaks and the like).";
+            return ControlCharacters(label);
         }
 
         if (InvisibleCharacters(label, trimmed) is { } invisible)
@@ -85,7 +87,7 @@ public static class FieldRules
         }
 
         var bytes = Encoding.UTF8.GetByteCount(trimmed);
-        return bytes > 63 ? $"{label} must be at most 63 bytes (PostgreSQL's limit); this one is {bytes} bytes." : null;
+        return bytes > 63 ? ValidationText.Text("Field.IdentifierTooLong", label, bytes) : null;
     }
 
     /// <summary>A DNS host name, an IPv4 address in dotted-quad form, or an IPv6 literal (brackets optional).</summary>
@@ -94,7 +96,7 @@ public static class FieldRules
         var host = value.Trim();
         if (host.Length == 0)
         {
-            return $"{label} is required.";
+            return Required(label);
         }
 
         if (NormalizeHost(host) is not null)
@@ -103,8 +105,8 @@ public static class FieldRules
         }
 
         return !Ascii.IsValid(host) && IdnHost.ToAscii(host) is null
-            ? Localization.ConnectionTestText.Localizer["Host.InvalidIdn", label].Value
-            : $"{label} must be a host name (like db.example.com), an IPv4 address (like 10.0.0.5) or an IPv6 address (like 2001:db8::5).";
+            ? ValidationText.Text("Field.HostName.InvalidIdn", label)
+            : ValidationText.Text("Field.HostName", label);
     }
 
     /// <summary>The canonical form stored for a valid host (IPv6 without brackets), or null when it is not a valid host.</summary>
@@ -147,16 +149,20 @@ public static class FieldRules
         var text = value.Trim();
         if (text.Length == 0)
         {
-            return $"{label} is required.";
+            return Required(label);
         }
 
         if (text.Length > 9 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out parsed) || parsed < min || parsed > max)
         {
-            return $"{label} must be a whole number from {min} to {max}.";
+            return ValidationText.Text("Field.WholeNumber", label, min, max);
         }
 
         return null;
     }
+
+    private static string Required(string label) => ValidationText.Text("Field.Required", label);
+
+    private static string ControlCharacters(string label) => ValidationText.Text("Field.ControlCharacters", label);
 
     private static bool IsDottedQuad(string host)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Destinations;
 
@@ -27,15 +28,18 @@ public static class PasswordBinding
         DestinationField.Username, DestinationField.Database, DestinationField.CaCertificate, DestinationField.KerberosServiceName,
     ];
 
-    private static readonly (string Label, Func<DestinationDefinition, string?> Value)[] BoundFields =
-        [.. Target.Select(field => (field.Label, AsText(DestinationDefinition.Values.Single(v => v.Field == field).Value)))];
+    private static readonly (DestinationField Field, Func<DestinationDefinition, string?> Value)[] BoundFields =
+        [.. Target.Select(field => (field, AsText(DestinationDefinition.Values.Single(v => v.Field == field).Value)))];
 
-    /// <summary>The labels of the bound fields in which <paramref name="other"/> differs from <paramref name="savedFor"/>, in form order; empty when they share a target.</summary>
+    /// <summary>
+    /// The labels (in the current UI culture: they are only shown) of the bound fields in which <paramref name="other"/>
+    /// differs from <paramref name="savedFor"/>, in form order; empty when they share a target.
+    /// </summary>
     public static IReadOnlyList<string> ChangedFields(DestinationDefinition savedFor, DestinationDefinition other)
     {
         ArgumentNullException.ThrowIfNull(savedFor);
         ArgumentNullException.ThrowIfNull(other);
-        return [.. BoundFields.Where(f => !string.Equals(f.Value(savedFor), f.Value(other), StringComparison.Ordinal)).Select(f => f.Label)];
+        return [.. BoundFields.Where(f => !string.Equals(f.Value(savedFor), f.Value(other), StringComparison.Ordinal)).Select(f => f.Field.Label)];
     }
 
     public static bool SameTarget(DestinationDefinition savedFor, DestinationDefinition other) => ChangedFields(savedFor, other).Count == 0;
@@ -54,16 +58,16 @@ public static class PasswordBinding
     private static Func<DestinationDefinition, string?> AsText(Func<DestinationDefinition, object?> value) =>
         d => value(d) is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : (string?)value(d);
 
-    /// <summary>"Server Name", "Server Name and Port", "Server Name, Port and TLS Mode".</summary>
+    /// <summary>"Server Name", "Server Name and Port", "Server Name, Port and TLS Mode" (German: "… und …").</summary>
     public static string Describe(IReadOnlyList<string> changedFields)
     {
         ArgumentNullException.ThrowIfNull(changedFields);
         return changedFields.Count <= 1
             ? string.Concat(changedFields)
-            : string.Join(", ", changedFields.Take(changedFields.Count - 1)) + " and " + changedFields[^1];
+            : DestinationMessages.Text("List.Last", string.Join(", ", changedFields.Take(changedFields.Count - 1)), changedFields[^1]);
     }
 
     /// <summary>What the screens say before a save that will remove the stored password.</summary>
     public static string SavingClearsMessage(IReadOnlyList<string> changedFields) =>
-        $"Saving clears the saved password because {Describe(changedFields)} changed. Type the password to keep one.";
+        DestinationMessages.Text("Password.SavingClears", Describe(changedFields));
 }
