@@ -1,6 +1,4 @@
 
-using DestinationPortal.Core.Localization;
-
 namespace DestinationPortal.Core.Access;
 
 /// <summary>What a user may do. Each role includes everything the roles before it may do.</summary>
@@ -35,15 +33,6 @@ public static class PortalRoles
         PortalCapability.ManageUsers or PortalCapability.ViewAudit => role == PortalRole.Administrator,
         _ => false,
     };
-
-    /// <summary>What the role may do, in the current UI culture.</summary>
-    public static string Describe(this PortalRole role) => AccessText.Text($"Role.{Known(role)}.Description");
-
-    /// <summary>The role's name as people read it ("Betrachter" in German); the enum name stays the API's and the claim's value.</summary>
-    public static string DisplayName(this PortalRole role) => AccessText.Text($"Role.{Known(role)}");
-
-    // An undefined value reads as the least privileged role, as Allows treats it.
-    private static PortalRole Known(PortalRole role) => Enum.IsDefined(role) ? role : PortalRole.Viewer;
 
     /// <summary>Parses a role name as it appears in a claim or an API body (case-insensitive); null when it is none.</summary>
     public static PortalRole? Parse(string? value) =>

@@ -1,4 +1,3 @@
-using DestinationPortal.Core.Localization;
 
 namespace DestinationPortal.Core.Auditing;
 
@@ -71,9 +70,6 @@ public static class AuditActions
         UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset,
         TokenCreated, TokenRevoked, AccessDenied, AuditPurged,
     ];
-
-    /// <summary>An action as a person reads it, in the current UI culture ("Destination angelegt"); an unknown one as stored.</summary>
-    public static string Describe(string action) => AuditWords.Describe("Action.", action, All);
 }
 
 public static class AuditOutcomes
@@ -86,16 +82,4 @@ public static class AuditOutcomes
     public const string Abandoned = "Abandoned";
 
     public static IReadOnlyList<string> All { get; } = [Succeeded, Failed, Denied, Abandoned];
-
-    /// <summary>An outcome as a person reads it, in the current UI culture; an unknown one as stored.</summary>
-    public static string Describe(string outcome) => AuditWords.Describe("Outcome.", outcome, All);
-}
-
-internal static class AuditWords
-{
-    // "destination-created" is the key Action.DestinationCreated.
-    public static string Describe(string prefix, string stored, IReadOnlyList<string> known) =>
-        known.Contains(stored, StringComparer.Ordinal)
-            ? AuditText.Text(prefix + string.Concat(stored.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])))
-            : stored;
 }
