@@ -62,13 +62,14 @@ public sealed class GermanJourneys(PortalFixture portal)
 
         var result = TestReport.Result(page);
         await Expect(result).ToContainTextAsync("Die Verbindung ist fehlgeschlagen.");
-        await Expect(result).ToContainTextAsync("Stufe: Authentifizierung.");
-        await Expect(result).ToContainTextAsync("Zu prüfendes Feld: Kennwort.");
+        await Expect(page.GetByTestId("test-result-facts")).ToHaveTextAsync(
+            new Regex(@"^Stufe: Authentifizierung\. Kategorie: Authentifizierung\. Zu prüfendes Feld: Kennwort\. SQLSTATE 28P01\. Gesamt [\d.]+ ms\.$"));
         var authentication = TestReport.Stage(page, "Authentication");
         await Expect(authentication).ToHaveAttributeAsync("data-status", "Failed");
         await Expect(authentication).ToContainTextAsync("28P01");
         await Expect(authentication).ToContainTextAsync("Kennwort");
         await Expect(TestReport.Stage(page, "TcpConnection")).ToContainTextAsync("TCP-Verbindung zu 127.0.0.1");
+        await Screenshots.SaveAsync(page, "details-german.png", fullPage: true);
 
         // Save: the confirmation and the grid in German, the last test at Berlin's time.
         await DestinationForm.Button(page, "Speichern").ClickAsync();
@@ -84,7 +85,9 @@ public sealed class GermanJourneys(PortalFixture portal)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit-Protokoll" })).ToBeVisibleAsync();
         var entry = page.Locator("tbody tr").Filter(new() { HasText = name }).First;
         await Expect(entry).ToContainTextAsync("Destination angelegt");
+        await Expect(entry).ToContainTextAsync("Servername, TLS-Modus");
         await ExpectBerlinTimeAsync(entry.Locator("time").First);
+        await Screenshots.SaveAsync(page, "audit-german.png", fullPage: false);
     }
 
     // The element's machine-readable instant is UTC; what it shows must be that instant in Berlin, German format, with

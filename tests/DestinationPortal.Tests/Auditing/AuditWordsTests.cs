@@ -72,6 +72,16 @@ public sealed class AuditWordsTests
         Assert.Equal("some-future-action", In("de-DE", () => AuditWords.Action(Text, "some-future-action")));
     }
 
+    [Fact]
+    public void ChangedFields_StoredInEnglish_AreShownInTheViewersLanguage_UnknownNamesAsStored()
+    {
+        const string stored = "Server Name, TLS Mode, Password, Some Future Field";
+
+        Assert.Equal("Servername, TLS-Modus, Kennwort, Some Future Field", In("de-DE", () => AuditWords.ChangedFields(stored)));
+        Assert.Equal(stored, In("en", () => AuditWords.ChangedFields(stored)));
+        Assert.Null(AuditWords.ChangedFields(null));
+    }
+
     private static T In<T>(string culture, Func<T> read)
     {
         var previous = CultureInfo.CurrentUICulture;

@@ -1,4 +1,5 @@
 using DestinationPortal.Core.Auditing;
+using DestinationPortal.Core.Destinations;
 using DestinationPortal.Web.Localization;
 using Microsoft.Extensions.Localization;
 
@@ -20,6 +21,14 @@ internal static class AuditWords
 
     public static string Outcome(IStringLocalizer<AdminText> text, string outcome) =>
         IsFixedOutcome(outcome) ? OrStored(text[OutcomeKey(outcome)], outcome) : outcome;
+
+    /// <summary>
+    /// A row's changed fields, stored as English labels joined by ", " (decision 41), each known one in the viewer's
+    /// language; a name this version does not know stays as stored.
+    /// </summary>
+    public static string? ChangedFields(string? stored) => stored is null
+        ? null
+        : string.Join(", ", stored.Split(", ").Select(name => DestinationField.FindByEnglishLabel(name)?.Label ?? name));
 
     /// <summary>The outcomes <see cref="AuditOutcomes"/> names; any other text is a test run's, stored as written.</summary>
     public static IReadOnlyList<string> FixedOutcomes { get; } =
