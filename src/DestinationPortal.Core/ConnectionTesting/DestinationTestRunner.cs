@@ -180,7 +180,7 @@ public sealed class DestinationTestRunner(
         }
 
         // The fields are named here for the message; the binding itself is enforced by the decryption below.
-        var changed = PasswordBinding.ChangedFields(saved.Definition, tested);
+        var changed = PasswordBinding.ChangedBoundFields(saved.Definition, tested);
         if (changed.Count > 0)
         {
             return (null, new(changed.Count == 1 ? "Runner.PasswordNotSent.One" : "Runner.PasswordNotSent.Many", changed));
@@ -206,15 +206,17 @@ public sealed class DestinationTestRunner(
         new ConnectionTestOutcome(false, null, ConnectionTestCategory.Configuration, explanation, field, null, 0));
 
     /// <summary>
-    /// Why the password is not sent, kept as its resource key and the changed fields' labels so that it can be written
-    /// twice: in the caller's language for the report, in English for the audit trail.
+    /// Why the password is not sent, kept as its resource key and the changed fields so that it can be written twice: in
+    /// the caller's language for the report, in English (labels too) for the audit trail.
     /// </summary>
-    private sealed record RunnerRefusal(string Key, IReadOnlyList<string> ChangedFields)
+    private sealed record RunnerRefusal(string Key, IReadOnlyList<DestinationField> ChangedFields)
     {
-        public string Text => T[Key, List(ChangedFields, T["Runner.List.And"])];
+        public string Text => T[Key, List([.. ChangedFields.Select(f => f.Label)], T["Runner.List.And"])];
 
-        public string English =>
-            string.Format(CultureInfo.InvariantCulture, ConnectionTestText.English(Key), List(ChangedFields, ConnectionTestText.English("Runner.List.And")));
+        public string English => string.Format(
+            CultureInfo.InvariantCulture,
+            ConnectionTestText.English(Key),
+            List([.. ChangedFields.Select(f => f.EnglishLabel)], ConnectionTestText.English("Runner.List.And")));
 
         // "Server Name", "Server Name and Port", "Server Name, Port and TLS Mode": the "and" is the language's.
         private static string List(IReadOnlyList<string> items, string and) => items.Count <= 1

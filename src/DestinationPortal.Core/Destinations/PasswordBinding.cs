@@ -35,11 +35,15 @@ public static class PasswordBinding
     /// The labels (in the current UI culture: they are only shown) of the bound fields in which <paramref name="other"/>
     /// differs from <paramref name="savedFor"/>, in form order; empty when they share a target.
     /// </summary>
-    public static IReadOnlyList<string> ChangedFields(DestinationDefinition savedFor, DestinationDefinition other)
+    public static IReadOnlyList<string> ChangedFields(DestinationDefinition savedFor, DestinationDefinition other) =>
+        [.. ChangedBoundFields(savedFor, other).Select(f => f.Label)];
+
+    /// <summary>The bound fields themselves, for text written in more than one language (a report and its audit row).</summary>
+    public static IReadOnlyList<DestinationField> ChangedBoundFields(DestinationDefinition savedFor, DestinationDefinition other)
     {
         ArgumentNullException.ThrowIfNull(savedFor);
         ArgumentNullException.ThrowIfNull(other);
-        return [.. BoundFields.Where(f => !string.Equals(f.Value(savedFor), f.Value(other), StringComparison.Ordinal)).Select(f => f.Field.Label)];
+        return [.. BoundFields.Where(f => !string.Equals(f.Value(savedFor), f.Value(other), StringComparison.Ordinal)).Select(f => f.Field)];
     }
 
     public static bool SameTarget(DestinationDefinition savedFor, DestinationDefinition other) => ChangedFields(savedFor, other).Count == 0;
