@@ -12,18 +12,9 @@ internal sealed record Verdict(bool Succeeded, ConnectionTestStage? Stage, Conne
     public static Verdict Failure(ConnectionTestStage? stage, ConnectionTestCategory category, string explanation, DestinationField? field) =>
         new(false, stage, category, explanation, field, null);
 
-    /// <summary>The stage's English words inside a sentence ("during the name resolution stage"); acronyms keep their capitals.</summary>
-    /// <remarks>English on purpose, for an English sentence: lower-casing a German noun would be wrong. A translated
-    /// sentence takes <see cref="StageInSentence"/>, whose words each language decides.</remarks>
-    public static string StageName(ConnectionTestStage stage)
-    {
-        var words = stage.DescribeInEnglish();
-        return char.IsUpper(words[1]) ? words : char.ToLowerInvariant(words[0]) + words[1..];
-    }
-
     /// <summary>
     /// The stage's words as a translated sentence quotes them, in the current UI culture: "name resolution" in English
-    /// (as <see cref="StageName"/>), "Namensauflösung" in German, where the noun keeps its capital.
+    /// (acronyms keep their capitals), "Namensauflösung" in German, where the noun keeps its capital.
     /// </summary>
     public static string StageInSentence(ConnectionTestStage stage) =>
         Enum.IsDefined(stage)

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Resources;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DestinationPortal.Core.Localization;
 
@@ -18,13 +15,11 @@ public sealed class ConnectionTestText
     }
 
     /// <summary>The texts at the current UI culture (the run's culture inside a run: ConnectionTester sets it).</summary>
-    public static IStringLocalizer Localizer { get; } =
-        new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance).Create(typeof(ConnectionTestText));
+    public static IStringLocalizer Localizer { get; } = CoreResources.LocalizerFor(typeof(ConnectionTestText));
 
     // The localizer has no per-call culture; the audit trail needs the English text whatever the current culture is.
-    private static readonly ResourceManager Resources = new(typeof(ConnectionTestText).FullName!, typeof(ConnectionTestText).Assembly);
+    private static readonly ResourceManager Resources = CoreResources.ResourcesOf(typeof(ConnectionTestText));
 
     /// <summary>The English (neutral) text of a key, for what is stored language-neutral (the audit trail).</summary>
-    public static string English(string key) =>
-        Resources.GetString(key, CultureInfo.InvariantCulture) ?? throw new InvalidOperationException($"ConnectionTestText has no text {key}");
+    public static string English(string key) => CoreResources.English(Resources, key);
 }

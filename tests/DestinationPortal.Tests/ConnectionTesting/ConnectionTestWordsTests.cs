@@ -1,4 +1,4 @@
-using System.Globalization;
+using DestinationPortal.Tests.Infrastructure;
 using System.Net.Sockets;
 using DestinationPortal.Core.ConnectionTesting;
 
@@ -61,14 +61,6 @@ public sealed class ConnectionTestWordsTests
     }
 
     [Theory]
-    [InlineData(ConnectionTestStage.NameResolution, "name resolution")]
-    [InlineData(ConnectionTestStage.TcpConnection, "TCP connection")]
-    [InlineData(ConnectionTestStage.Tls, "TLS")]
-    [InlineData(ConnectionTestStage.Authentication, "authentication")]
-    public void StageName_InASentence_LowersTheFirstLetterButKeepsAcronyms(ConnectionTestStage stage, string expected) =>
-        Assert.Equal(expected, Verdict.StageName(stage));
-
-    [Theory]
     [InlineData(ConnectionTestStage.Tls, ConnectionTestCategory.Tls, "Failed: TLS")]
     [InlineData(ConnectionTestStage.Tls, ConnectionTestCategory.NotPostgreSql, "Failed: TLS (Not PostgreSQL)")]
     [InlineData(ConnectionTestStage.NameResolution, ConnectionTestCategory.Network, "Failed: Name resolution (Network)")]
@@ -111,7 +103,7 @@ public sealed class ConnectionTestWordsTests
     [Fact]
     public void Describe_UnderGerman_SaysTheGlossaryWords()
     {
-        using (Culture("de-DE"))
+        using (UiCulture.Use("de-DE"))
         {
             Assert.Equal("Namensauflösung", ConnectionTestStage.NameResolution.Describe());
             Assert.Equal("TCP-Verbindung", ConnectionTestStage.TcpConnection.Describe());
@@ -134,38 +126,9 @@ public sealed class ConnectionTestWordsTests
     [InlineData(ConnectionTestStage.Tls, ConnectionTestCategory.Tls, "Failed: TLS")]
     public void FailedOutcome_UnderGerman_StaysEnglishForTheAuditTrail(ConnectionTestStage stage, ConnectionTestCategory category, string expected)
     {
-        using (Culture("de-DE"))
+        using (UiCulture.Use("de-DE"))
         {
             Assert.Equal(expected, ConnectionTestWords.FailedOutcome(new ConnectionTestOutcome(false, stage, category, "warum", null, null, 10)));
-        }
-    }
-
-    [Fact]
-    public void StageName_UnderGerman_StaysEnglishForTheSentencesStillInEnglish()
-    {
-        using (Culture("de-DE"))
-        {
-            Assert.Equal("name resolution", Verdict.StageName(ConnectionTestStage.NameResolution));
-        }
-    }
-
-    private static CultureScope Culture(string name) => new(CultureInfo.GetCultureInfo(name));
-
-    private sealed class CultureScope : IDisposable
-    {
-        private readonly CultureInfo _culture = CultureInfo.CurrentCulture;
-        private readonly CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
-
-        public CultureScope(CultureInfo culture)
-        {
-            CultureInfo.CurrentCulture = culture;
-            CultureInfo.CurrentUICulture = culture;
-        }
-
-        public void Dispose()
-        {
-            CultureInfo.CurrentCulture = _culture;
-            CultureInfo.CurrentUICulture = _uiCulture;
         }
     }
 }

@@ -105,7 +105,7 @@ public sealed class DestinationTestRunnerTests : IDisposable
         input.Port = "6543";
 
         List<ConnectionTestEvent> events;
-        using (new ReportWordsGermanTests.CultureScope("de-DE"))
+        using (UiCulture.Use("de-DE"))
         {
             events = await DrainAsync(Runner().TestAsync(id, input));
         }
@@ -126,7 +126,7 @@ public sealed class DestinationTestRunnerTests : IDisposable
     public async Task TestAsync_UnknownDestinationUnderGerman_SaysSoInGerman()
     {
         List<ConnectionTestEvent> events;
-        using (new ReportWordsGermanTests.CultureScope("de-DE"))
+        using (UiCulture.Use("de-DE"))
         {
             events = await DrainAsync(Runner().TestSavedAsync(Guid.NewGuid()));
         }

@@ -1,5 +1,4 @@
 using DestinationPortal.Core.Destinations;
-using DestinationPortal.Tests.ConnectionTesting;
 using DestinationPortal.Tests.Infrastructure;
 
 namespace DestinationPortal.Tests.Destinations;
@@ -60,7 +59,7 @@ public sealed class InternationalisedHostNameTests
     public void Validate_NameIdnaRefusesUnderGerman_SaysSoInGerman()
     {
         IReadOnlyList<FieldError> errors;
-        using (new ReportWordsGermanTests.CultureScope("de-DE"))
+        using (UiCulture.Use("de-DE"))
         {
             errors = DestinationValidator.Validate(WithServerName("müller_db.example"));
         }
