@@ -1,5 +1,4 @@
 using DestinationPortal.Core;
-using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web;
 using DestinationPortal.Web.Access;
@@ -17,8 +16,7 @@ builder.Services.AddPortalLocalization();
 
 var app = builder.Build();
 
-await app.Services.InitializePortalDatabaseAsync();
-await app.Services.GetRequiredService<FirstAdministrator>().InitializeAsync();
+await app.Services.StartPortalStoreAsync();
 
 if (!app.Environment.IsDevelopment())
 {

@@ -19,7 +19,7 @@ namespace DestinationPortal.Core.Destinations;
 public sealed class DestinationService(
     IDbContextFactory<PortalDbContext> dbFactory,
     SecretProtector secrets,
-    SqliteWriteGate writeGate,
+    IWriteGate writeGate,
     ICurrentUser currentUser,
     AccessGuard guard,
     AuditLog audit,

@@ -23,7 +23,7 @@ namespace DestinationPortal.Core.Destinations;
 /// </remarks>
 public sealed class DestinationTransfer(
     IDbContextFactory<PortalDbContext> dbFactory,
-    SqliteWriteGate writeGate,
+    IWriteGate writeGate,
     ICurrentUser currentUser,
     AccessGuard guard,
     AuditLog audit,
