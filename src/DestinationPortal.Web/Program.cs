@@ -1,5 +1,4 @@
 using DestinationPortal.Core;
-using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web;
 using DestinationPortal.Web.Access;
 using DestinationPortal.Web.Api;
