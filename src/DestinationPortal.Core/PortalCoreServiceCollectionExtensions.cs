@@ -43,7 +43,7 @@ public static class PortalCoreServiceCollectionExtensions
 
         // Resource lookups follow the current UI culture, which the web host sets per request and circuit.
         services.AddLocalization();
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider>(new StoreTimeProvider());
         services.AddSingleton<SecretProtector>();
         services.AddScoped<DestinationService>();
         services.AddScoped<DestinationTransfer>();
