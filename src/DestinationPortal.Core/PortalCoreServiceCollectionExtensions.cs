@@ -5,6 +5,7 @@ using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Core.Secrets;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Data.Sqlite;
@@ -25,27 +26,24 @@ public static class PortalCoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddDbContextFactory<PortalDbContext>((sp, options) =>
-        {
-            var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
-            var connectionString = new SqliteConnectionStringBuilder
-            {
-                DataSource = portal.DatabasePath,
-                Mode = SqliteOpenMode.ReadWriteCreate,
-                Cache = SqliteCacheMode.Private,
-            }.ToString();
-            options.UseSqlite(connectionString);
-        });
+        services.AddDbContextFactory<PortalDbContext>((sp, options) => UseStore(options, sp.GetRequiredService<IOptions<PortalOptions>>().Value));
+        services.AddSingleton<IWriteGate>(sp => sp.GetRequiredService<IOptions<PortalOptions>>().Value is { UsesPostgreSql: true } portal
+            ? new PostgresWriteGate(PostgresSessionLock.CreateDataSource(portal.Database.ConnectionString!))
+            : new SqliteWriteGate());
 
         services.AddDataProtection().SetApplicationName("DestinationPortal");
+        // Resolved only on PostgreSQL, where the key ring is shared by every instance.
+        services.AddDbContext<KeyRingDbContext>((sp, options) =>
+            options.UseNpgsql(sp.GetRequiredService<IOptions<PortalOptions>>().Value.Database.ConnectionString));
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<PortalOptions>, ILoggerFactory>((keys, portal, loggers) =>
-                keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(portal.Value.KeyRingDirectory), loggers));
+            .Configure<IOptions<PortalOptions>, ILoggerFactory, IServiceProvider>((keys, portal, loggers, sp) =>
+                keys.XmlRepository = portal.Value.UsesPostgreSql
+                    ? new EntityFrameworkCoreXmlRepository<KeyRingDbContext>(sp, loggers)
+                    : new FileSystemXmlRepository(Directory.CreateDirectory(portal.Value.KeyRingDirectory), loggers));
 
         // Resource lookups follow the current UI culture, which the web host sets per request and circuit.
         services.AddLocalization();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<TimeProvider>(new StoreTimeProvider());
         services.AddSingleton<SecretProtector>();
         services.AddScoped<DestinationService>();
         services.AddScoped<DestinationTransfer>();
@@ -66,6 +64,26 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<TestedConnections>();
         services.AddScoped<DestinationTestRunner>();
         return services;
+    }
+
+    /// <summary>The assembly that holds the PostgreSQL migrations (the SQLite ones are in this assembly).</summary>
+    public const string PostgreSqlMigrationsAssembly = "DestinationPortal.Persistence.PostgreSql";
+
+    /// <summary>The portal's store as configured: the data directory's SQLite file, or the shared PostgreSQL database.</summary>
+    public static DbContextOptionsBuilder UseStore(DbContextOptionsBuilder options, PortalOptions portal)
+    {
+        if (portal.UsesPostgreSql)
+        {
+            return options.UseNpgsql(portal.Database.ConnectionString, npgsql => npgsql.MigrationsAssembly(PostgreSqlMigrationsAssembly));
+        }
+
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = portal.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+        }.ToString();
+        return options.UseSqlite(connectionString);
     }
 
     private static void AddAccess(IServiceCollection services)

@@ -1,6 +1,4 @@
 using DestinationPortal.Core;
-using DestinationPortal.Core.Access;
-using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web;
 using DestinationPortal.Web.Access;
 using DestinationPortal.Web.Api;
@@ -17,8 +15,7 @@ builder.Services.AddPortalLocalization();
 
 var app = builder.Build();
 
-await app.Services.InitializePortalDatabaseAsync();
-await app.Services.GetRequiredService<FirstAdministrator>().InitializeAsync();
+await app.Services.StartPortalStoreAsync();
 
 if (!app.Environment.IsDevelopment())
 {

@@ -12,7 +12,7 @@ namespace DestinationPortal.Core.Access;
 /// <summary>Personal API tokens: issue (shown once), list, revoke, and check a presented token.</summary>
 public sealed class ApiTokenService(
     IDbContextFactory<PortalDbContext> dbFactory,
-    SqliteWriteGate writeGate,
+    IWriteGate writeGate,
     AuditLog audit,
     TimeProvider clock)
 {

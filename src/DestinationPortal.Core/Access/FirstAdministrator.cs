@@ -20,7 +20,7 @@ namespace DestinationPortal.Core.Access;
 public sealed class FirstAdministrator(
     IServiceScopeFactory scopes,
     IOptions<PortalAdminOptions> options,
-    SqliteWriteGate writeGate,
+    IWriteGate writeGate,
     TimeProvider clock,
     ILogger<FirstAdministrator> logger)
 {

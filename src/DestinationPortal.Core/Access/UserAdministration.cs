@@ -23,7 +23,7 @@ public sealed record UserChangeResult(bool Succeeded, string? Error = null, stri
 /// DbContext, so it is saved in the same SaveChanges as the change it records.
 /// </summary>
 public sealed class UserAdministration(
-    IServiceScopeFactory scopes, AccessGuard guard, AuditLog audit, SqliteWriteGate writeGate, SignInAttempts signInAttempts, TimeProvider clock)
+    IServiceScopeFactory scopes, AccessGuard guard, AuditLog audit, IWriteGate writeGate, SignInAttempts signInAttempts, TimeProvider clock)
 {
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken = default)
     {

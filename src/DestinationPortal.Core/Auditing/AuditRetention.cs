@@ -17,7 +17,7 @@ public sealed record AuditPurgeResult(int Deleted, DateTime CutoffUtc);
 /// </summary>
 public sealed class AuditRetention(
     IDbContextFactory<PortalDbContext> dbFactory,
-    SqliteWriteGate writeGate,
+    IWriteGate writeGate,
     TimeProvider clock,
     IOptions<AuditRetentionOptions> options,
     ILogger<AuditRetention> logger)
@@ -49,9 +49,9 @@ public sealed class AuditRetention(
             using var hold = await writeGate.EnterAsync(deleted == 0 ? cancellationToken : CancellationToken.None);
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            await db.Database.ExecuteSqlAsync($"UPDATE AuditPurgeWindow SET CutoffUtc = {cutoff} WHERE Id = 1", CancellationToken.None);
+            await db.Database.ExecuteSqlAsync($"UPDATE \"AuditPurgeWindow\" SET \"CutoffUtc\" = {cutoff} WHERE \"Id\" = 1", CancellationToken.None);
             var batch = await db.AuditEntries.Where(e => e.AtUtc < cutoff).OrderBy(e => e.Id).Take(BatchSize).ExecuteDeleteAsync(CancellationToken.None);
-            await db.Database.ExecuteSqlAsync($"UPDATE AuditPurgeWindow SET CutoffUtc = NULL WHERE Id = 1", CancellationToken.None);
+            await db.Database.ExecuteSqlAsync($"UPDATE \"AuditPurgeWindow\" SET \"CutoffUtc\" = NULL WHERE \"Id\" = 1", CancellationToken.None);
             deleted += batch;
             last = batch < BatchSize || cancellationToken.IsCancellationRequested;
             if (last && deleted > 0)

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DestinationPortal.Core.ConnectionTesting;
 
 /// <summary>Stores finished runs of stored destinations: the last result for the grid and the latest runs for the details page.</summary>
-public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbFactory, SqliteWriteGate writeGate)
+public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbFactory, IWriteGate writeGate)
 {
     public const int RunsKept = 20;
 

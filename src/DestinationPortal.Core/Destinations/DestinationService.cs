@@ -4,7 +4,6 @@ using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Core.Secrets;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +18,7 @@ namespace DestinationPortal.Core.Destinations;
 public sealed class DestinationService(
     IDbContextFactory<PortalDbContext> dbFactory,
     SecretProtector secrets,
-    SqliteWriteGate writeGate,
+    IWriteGate writeGate,
     ICurrentUser currentUser,
     AccessGuard guard,
     AuditLog audit,
@@ -27,9 +26,6 @@ public sealed class DestinationService(
     TimeProvider clock,
     ILogger<DestinationService> logger)
 {
-    // SQLite error code for a UNIQUE constraint failure (SQLITE_CONSTRAINT_UNIQUE, extended code 2067).
-    private const int SqliteUniqueViolation = 2067;
-
     public async Task<DestinationPage> ListAsync(DestinationListQuery query, CancellationToken cancellationToken = default)
     {
         await guard.DemandAsync(PortalCapability.ViewDestinations, "reading destinations", cancellationToken);
@@ -335,7 +331,7 @@ public sealed class DestinationService(
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueViolation })
+        catch (DbUpdateException ex) when (StoreErrors.IsUniqueViolation(ex))
         {
             return false;
         }

@@ -4,7 +4,6 @@ using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -23,16 +22,13 @@ namespace DestinationPortal.Core.Destinations;
 /// </remarks>
 public sealed class DestinationTransfer(
     IDbContextFactory<PortalDbContext> dbFactory,
-    SqliteWriteGate writeGate,
+    IWriteGate writeGate,
     ICurrentUser currentUser,
     AccessGuard guard,
     AuditLog audit,
     TimeProvider clock,
     ILogger<DestinationTransfer> logger)
 {
-    // SQLite error code for a UNIQUE constraint failure (SQLITE_CONSTRAINT_UNIQUE, extended code 2067).
-    private const int SqliteUniqueViolation = 2067;
-
     /// <summary>The destinations with these ids, or those matching the grid's filter, or all; sorted by name.</summary>
     public async Task<DestinationDocument> ExportAsync(IReadOnlyCollection<Guid>? ids = null, string? filter = null, CancellationToken cancellationToken = default)
     {
@@ -135,7 +131,7 @@ public sealed class DestinationTransfer(
             // One SaveChanges is one transaction: every row, audit rows included, or none.
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueViolation })
+        catch (DbUpdateException ex) when (StoreErrors.IsUniqueViolation(ex))
         {
             // The plan already refuses names held by other destinations; the unique index is the last word if anything slipped past it.
             return new ImportResult(

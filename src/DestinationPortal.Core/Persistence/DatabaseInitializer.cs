@@ -9,17 +9,24 @@ namespace DestinationPortal.Core.Persistence;
 public static class DatabaseInitializer
 {
     /// <summary>
-    /// Creates the data directory, applies pending migrations and makes sure the database runs in WAL mode.
-    /// Migrating at start-up is acceptable here because the portal is a single instance by design (SQLite has
-    /// one writer and lives on local disk); a second instance would need a server database anyway.
+    /// SQLite: creates the data directory, applies pending migrations and makes sure the database runs in WAL mode.
+    /// PostgreSQL: applies pending migrations (or, with <see cref="PortalDatabaseOptions.MigrateOnStart"/> off, refuses a
+    /// database that is behind). On a shared store, call it inside <see cref="PortalStartup.StartPortalStoreAsync"/>'s
+    /// lock so that instances starting together migrate once.
     /// </summary>
     public static async Task InitializePortalDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var options = services.GetRequiredService<IOptions<PortalOptions>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer).FullName!);
-        PrepareDataDirectory(options);
-
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(cancellationToken);
+        if (options.UsesPostgreSql)
+        {
+            await MigratePostgreSqlAsync(db, options.Database, cancellationToken);
+            await PasswordBindingMigration.BindUnboundPasswordsAsync(db, services.GetRequiredService<SecretProtector>(), logger, cancellationToken);
+            return;
+        }
+
+        PrepareDataDirectory(options);
 
         // EF's SQLite migration lock is a row that survives a crash; a stale one makes Migrate wait forever
         // (efcore #38958). Bound the wait and say what to do instead of hanging the start-up.
@@ -49,6 +56,23 @@ public static class DatabaseInitializer
         await PasswordBindingMigration.BindUnboundPasswordsAsync(db, services.GetRequiredService<SecretProtector>(), logger, cancellationToken);
 
         logger.LogInformation("Portal data directory: {DataDirectory}", Path.GetFullPath(options.DataDirectory));
+    }
+
+    private static async Task MigratePostgreSqlAsync(PortalDbContext db, PortalDatabaseOptions options, CancellationToken cancellationToken)
+    {
+        if (options.MigrateOnStart)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The portal's PostgreSQL database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}) and Portal:Database:MigrateOnStart is false. " +
+                "Run the deploy step 'DestinationPortal.Web migrate' with this configuration first.");
+        }
     }
 
     private static void PrepareDataDirectory(PortalOptions options)

@@ -9,11 +9,12 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DestinationPortal.Core.Persistence;
 
 /// <summary>
-/// The portal's one SQLite database: destinations, test runs, users (ASP.NET Core Identity's user tables; roles are a
-/// column, one per user), API tokens and the audit trail. Every SaveChanges, whoever calls it (the portal's services or
-/// Identity's stores), passes the <see cref="SqliteWriteGate"/>: the one place that rule lives.
+/// The portal's store, SQLite by default or a shared PostgreSQL database: destinations, test runs, users (ASP.NET Core
+/// Identity's user tables; roles are a column, one per user), API tokens and the audit trail. On SQLite every
+/// SaveChanges, whoever calls it (the portal's services or Identity's stores), passes the <see cref="IWriteGate"/>: the
+/// one place that rule lives.
 /// </summary>
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, SqliteWriteGate writeGate) : IdentityUserContext<PortalUser>(options)
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, IWriteGate writeGate) : IdentityUserContext<PortalUser>(options)
 {
     public DbSet<Destination> Destinations => Set<Destination>();
 
@@ -25,13 +26,13 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, S
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        using var _ = writeGate.Enter();
+        using var _ = writeGate.SerializesEverySave ? writeGate.Enter() : null;
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        using var _ = await writeGate.EnterAsync(cancellationToken);
+        using var _ = writeGate.SerializesEverySave ? await writeGate.EnterAsync(cancellationToken) : null;
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 

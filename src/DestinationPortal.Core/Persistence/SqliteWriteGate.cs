@@ -8,7 +8,7 @@ namespace DestinationPortal.Core.Persistence;
 /// <c>ExecuteDelete</c>) holds it around all of them with <see cref="EnterAsync"/>; the SaveChanges calls inside pass
 /// straight through, because the gate is re-entrant within one async flow. A singleton: one per process.
 /// </summary>
-public sealed class SqliteWriteGate : IDisposable
+public sealed class SqliteWriteGate : IWriteGate, IDisposable
 {
     private static readonly IDisposable AlreadyHeld = new Hold(null);
 
@@ -20,6 +20,8 @@ public sealed class SqliteWriteGate : IDisposable
 
     /// <summary>True while the current async flow holds the gate.</summary>
     public bool IsHeld => _hold.Value is { IsActive: true };
+
+    public bool SerializesEverySave => true;
 
     /// <summary>
     /// Waits to be the only writer until the returned object is disposed; returns at once when this flow already is.

@@ -19,7 +19,15 @@ public sealed class ApiPortal : IAsyncLifetime
     public const string EditorPassword = "editor passphrase 1";
     public const string ViewerPassword = "viewer passphrase 1";
 
-    public PortalApp App { get; } = new();
+    public ApiPortal()
+        : this(null)
+    {
+    }
+
+    /// <param name="settings">Configuration for the app, such as a PostgreSQL store (issue 14); null for the SQLite default.</param>
+    public ApiPortal(IReadOnlyDictionary<string, string?>? settings) => App = new PortalApp(settings);
+
+    public PortalApp App { get; }
 
     public ResponseRecorder Recorder { get; } = new();
 

@@ -6,10 +6,44 @@ using DestinationPortal.Web.Api;
 
 namespace DestinationPortal.IntegrationTests.Api;
 
-/// <summary>/api/destinations with a token: the screens' create, read, edit, copy and delete, with the form's rules and words.</summary>
-public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPortal>
+/// <summary>/api/destinations with a token, on the SQLite store.</summary>
+public sealed class DestinationsApiTests(ApiPortal portal) : DestinationsApiContract, IClassFixture<ApiPortal>
 {
-    private HttpClient Editor => portal.Editor;
+    protected override ApiPortal Portal => portal;
+}
+
+/// <summary>
+/// Issue 14: the same contract on a PostgreSQL store, where the providers differ (case and accents in the filter, sort
+/// order, unique names, the row version), each test with a fresh database of its own.
+/// </summary>
+[Collection(PostgreSqlTestGroup.Name)]
+public sealed class DestinationsApiOnPostgreSqlTests(PostgreSqlServers servers) : DestinationsApiContract, IAsyncLifetime
+{
+    private ApiPortal? _portal;
+
+    protected override ApiPortal Portal => _portal ?? throw new InvalidOperationException("Not initialised.");
+
+    public async Task InitializeAsync()
+    {
+        _portal = new ApiPortal(Store.StoreDatabase.Settings(await Store.StoreDatabase.CreateAsync(servers.NoTls)));
+        await _portal.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_portal is not null)
+        {
+            await _portal.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>/api/destinations with a token: the screens' create, read, edit, copy and delete, with the form's rules and words.</summary>
+public abstract class DestinationsApiContract
+{
+    protected abstract ApiPortal Portal { get; }
+
+    private HttpClient Editor => Portal.Editor;
 
     [Fact]
     public async Task Create_ValidBody_Returns201WithLocationAndETag_PasswordOnlyAsHasPassword()
@@ -36,7 +70,7 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
     {
         var created = await Editor.CreateAsync(ApiHelpers.Body(ApiHelpers.UniqueName()));
 
-        using var response = await portal.Viewer.GetAsync($"/api/destinations/{created.Id}");
+        using var response = await Portal.Viewer.GetAsync($"/api/destinations/{created.Id}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"\"{created.Version}\"", response.Headers.ETag!.Tag);
@@ -63,9 +97,9 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
             await Editor.CreateAsync(body);
         }
 
-        var byName = await portal.Viewer.GetFromJsonAsync<DestinationListResponse>($"/api/destinations?filter={prefix}", ApiHelpers.Json);
-        var byDatabaseDescending = await portal.Viewer.GetFromJsonAsync<DestinationListResponse>($"/api/destinations?filter={prefix}&sort=database&descending=true", ApiHelpers.Json);
-        var secondPage = await portal.Viewer.GetFromJsonAsync<DestinationListResponse>($"/api/destinations?filter={prefix}&skip=1&take=1", ApiHelpers.Json);
+        var byName = await Portal.Viewer.GetFromJsonAsync<DestinationListResponse>($"/api/destinations?filter={prefix}", ApiHelpers.Json);
+        var byDatabaseDescending = await Portal.Viewer.GetFromJsonAsync<DestinationListResponse>($"/api/destinations?filter={prefix}&sort=database&descending=true", ApiHelpers.Json);
+        var secondPage = await Portal.Viewer.GetFromJsonAsync<DestinationListResponse>($"/api/destinations?filter={prefix}&skip=1&take=1", ApiHelpers.Json);
 
         Assert.Equal([$"{prefix}-a", $"{prefix}-b", $"{prefix}-c"], byName!.Items.Select(i => i.Name));
         Assert.Equal(3, byName.TotalCount);
@@ -209,7 +243,7 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         Assert.Equal("finance", updated.Database);
         Assert.NotEqual(created.Version, updated.Version);
         Assert.Equal($"\"{updated.Version}\"", response.Headers.ETag!.Tag);
-        var audit = (await portal.App.AuditAsync()).First(e => e.DestinationId == created.Id && e.Action == AuditActions.DestinationUpdated);
+        var audit = (await Portal.App.AuditAsync()).First(e => e.DestinationId == created.Id && e.Action == AuditActions.DestinationUpdated);
         Assert.Equal(("editor", "Database"), (audit.UserName, audit.ChangedFields));
     }
 
@@ -219,7 +253,7 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         var created = await Editor.CreateAsync(ApiHelpers.Body(ApiHelpers.UniqueName()));
         var first = ApiHelpers.Body(created.Name);
         first["database"] = "first";
-        using var firstSave = await portal.Admin.PutJsonAsync($"/api/destinations/{created.Id}", first, $"\"{created.Version}\"");
+        using var firstSave = await Portal.Admin.PutJsonAsync($"/api/destinations/{created.Id}", first, $"\"{created.Version}\"");
         var current = await firstSave.ReadAsync<DestinationResource>();
         var second = ApiHelpers.Body(created.Name);
         second["database"] = "second";
@@ -273,7 +307,7 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         Assert.True((await kept.ReadAsync<DestinationResource>()).HasPassword);
         Assert.False((await cleared.ReadAsync<DestinationResource>()).HasPassword);
         Assert.True((await replaced.ReadAsync<DestinationResource>()).HasPassword);
-        var audit = (await portal.App.AuditAsync()).Where(e => e.DestinationId == created.Id && e.Action == AuditActions.DestinationUpdated).OrderBy(e => e.Id).ToList();
+        var audit = (await Portal.App.AuditAsync()).Where(e => e.DestinationId == created.Id && e.Action == AuditActions.DestinationUpdated).OrderBy(e => e.Id).ToList();
         Assert.Equal(["", "Password", "Password"], audit.Select(e => e.ChangedFields));
     }
 
@@ -305,7 +339,7 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         again.AssertProblem(HttpStatusCode.NotFound);
         read.AssertProblem(HttpStatusCode.NotFound);
-        Assert.Single(await portal.App.AuditAsync(), e => e.DestinationId == created.Id && e.Action == AuditActions.DestinationDeleted && e.UserName == "editor");
+        Assert.Single(await Portal.App.AuditAsync(), e => e.DestinationId == created.Id && e.Action == AuditActions.DestinationDeleted && e.UserName == "editor");
     }
 
     [Fact]
@@ -329,7 +363,7 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         var second = await named.ReadAsync<DestinationResource>();
         Assert.Equal((source.Name + "-2", true), (second.Name, second.HasPassword));
         unknown.AssertProblem(HttpStatusCode.NotFound);
-        var audit = Assert.Single(await portal.App.AuditAsync(), e => e.DestinationId == copy.Id);
+        var audit = Assert.Single(await Portal.App.AuditAsync(), e => e.DestinationId == copy.Id);
         Assert.Equal(AuditActions.DestinationCopied, audit.Action);
         Assert.Contains($"copied from \"{source.Name}\"", audit.Details);
     }
@@ -338,8 +372,8 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
     public async Task Viewer_ReadsButEveryChangeIs403Problem_AndEachRefusalIsAudited()
     {
         var created = await Editor.CreateAsync(ApiHelpers.Body(ApiHelpers.UniqueName()));
-        var viewer = portal.Viewer;
-        var deniedBefore = (await portal.App.AuditAsync()).Count(e => e.Action == AuditActions.AccessDenied && e.UserName == "viewer");
+        var viewer = Portal.Viewer;
+        var deniedBefore = (await Portal.App.AuditAsync()).Count(e => e.Action == AuditActions.AccessDenied && e.UserName == "viewer");
         var document = "{\"destinations\":[]}";
 
         var attempts = new Func<Task<HttpResponseMessage>>[]
@@ -368,7 +402,7 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
         using var list = await viewer.GetAsync("/api/destinations");
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (read.StatusCode, list.StatusCode));
         Assert.Equal(created, await read.ReadAsync<DestinationResource>());
-        var deniedAfter = (await portal.App.AuditAsync()).Count(e => e.Action == AuditActions.AccessDenied && e.UserName == "viewer");
+        var deniedAfter = (await Portal.App.AuditAsync()).Count(e => e.Action == AuditActions.AccessDenied && e.UserName == "viewer");
         Assert.Equal(attempts.Length, deniedAfter - deniedBefore);
     }
 
@@ -376,8 +410,8 @@ public sealed class DestinationsApiTests(ApiPortal portal) : IClassFixture<ApiPo
     public async Task EveryEndpoint_WithoutOrWithABadToken_Returns401()
     {
         var id = Guid.NewGuid();
-        using var anonymous = portal.App.CreateClient();
-        using var forged = portal.App.CreateClient();
+        using var anonymous = Portal.App.CreateClient();
+        using var forged = Portal.App.CreateClient();
         forged.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dpt_not-a-real-token");
         var requests = new (HttpMethod Method, string Url)[]
         {
