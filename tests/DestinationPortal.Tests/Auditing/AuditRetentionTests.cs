@@ -168,7 +168,7 @@ public sealed class AuditRetentionTests : IDisposable
         var session = _portal.Start();
         return new AuditRetention(
             session.Get<IDbContextFactory<PortalDbContext>>(),
-            session.Get<SqliteWriteGate>(),
+            session.Get<IWriteGate>(),
             TimeProvider.System,
             Options.Create(new AuditRetentionOptions { RetentionDays = days }),
             NullLogger<AuditRetention>.Instance)

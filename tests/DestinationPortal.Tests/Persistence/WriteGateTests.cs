@@ -26,7 +26,7 @@ public sealed class WriteGateTests : IDisposable
         var saves = new SaveObserver();
         var services = new ServiceCollection();
         _portal.AddPortalServices(services);
-        services.ConfigureDbContext<PortalDbContext>((sp, options) => options.AddInterceptors(saves.Watching(sp.GetRequiredService<SqliteWriteGate>())));
+        services.ConfigureDbContext<PortalDbContext>((sp, options) => options.AddInterceptors(saves.Watching(sp.GetRequiredService<IWriteGate>())));
         await using var provider = services.BuildServiceProvider();
         var scopes = provider.GetRequiredService<IServiceScopeFactory>();
         var destinationId = (await InScopeAsync(scopes, s => s.GetRequiredService<DestinationService>().CreateAsync(Input("tested")))).Id!.Value;
@@ -143,9 +143,9 @@ public sealed class WriteGateTests : IDisposable
             Volatile.Write(ref _outside, 0);
         }
 
-        public IInterceptor Watching(SqliteWriteGate gate) => new Interceptor(this, gate);
+        public IInterceptor Watching(IWriteGate gate) => new Interceptor(this, gate);
 
-        private sealed class Interceptor(SaveObserver observer, SqliteWriteGate gate) : SaveChangesInterceptor
+        private sealed class Interceptor(SaveObserver observer, IWriteGate gate) : SaveChangesInterceptor
         {
             public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
             {
