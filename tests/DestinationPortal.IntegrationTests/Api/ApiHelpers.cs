@@ -25,7 +25,7 @@ public sealed class ApiPortal : IAsyncLifetime
     }
 
     /// <param name="settings">Configuration for the app, such as a PostgreSQL store (issue 14); null for the SQLite default.</param>
-    public ApiPortal(IReadOnlyDictionary<string, string?>? settings) => App = new PortalApp(settings);
+    internal ApiPortal(IReadOnlyDictionary<string, string?>? settings) => App = new PortalApp(settings);
 
     public PortalApp App { get; }
 
