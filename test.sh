@@ -18,6 +18,9 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [[ -x /usr/bin/kinit ]] || missing+=(krb5-user)
 # End-to-end tests drive Debian's Chromium: Playwright cannot download its own browser on these machines.
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# Scale-out tests (issue 14) start throwaway Redis servers and an HAProxy in front of two portals.
+[[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
+[[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
 
 if ((${#missing[@]})); then
   log "Installing missing Debian packages: ${missing[*]}"
