@@ -28,10 +28,10 @@ app.UsePortalSecurityHeaders();
 app.UseSameOriginRealtime();
 app.UseNoRealtimeConnectionsWhileStopping();
 app.UsePortalApiErrors();
-// Scripts get bare status codes; people get the not-found page.
+// Scripts get bare status codes; people get a page whose words fit the status (not found, too many attempts, other).
 app.UseWhen(
     context => !PortalAccessServiceCollectionExtensions.IsMachineEndpoint(context.Request.Path),
-    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+    pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
 // Routing after the status-code pages, so a re-executed /not-found is routed (and authorized) as itself.
 app.UseRouting();
 app.UseRateLimiter();

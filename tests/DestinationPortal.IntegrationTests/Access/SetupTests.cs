@@ -92,4 +92,30 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
     }
+
+    [Fact]
+    public async Task SignInForm_BeyondTheBudget_TellsThePersonToWait_NotThatThePageIsMissing()
+    {
+        using var client = _app.CreateClient();
+        var page = await client.GetStringAsync("/account/signin");
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 4; i++)
+        {
+            last?.Dispose();
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = PortalApp.AntiforgeryToken(page),
+                ["_handler"] = "signin",
+                ["Form.UserName"] = "admin",
+                ["Form.Password"] = "wrong guess " + i,
+            });
+            last = await client.PostAsync("/account/signin", form);
+        }
+
+        using var refused = last!;
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Too many sign-in attempts came from your address in the last minute. Wait a minute, then try again.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not exist", html, StringComparison.Ordinal);
+    }
 }
