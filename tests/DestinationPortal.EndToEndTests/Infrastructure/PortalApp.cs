@@ -139,6 +139,24 @@ public sealed class PortalApp : IAsyncDisposable
         return stopping.Elapsed;
     }
 
+    /// <summary>
+    /// Ends the process with SIGKILL, as a crash or the kernel's OOM killer would: no shutdown runs, open connections are
+    /// simply reset. <see cref="StartAgainAsync"/> brings it back.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_process is not { } process)
+        {
+            throw new InvalidOperationException("The portal is not running.");
+        }
+
+        _process = null;
+        _output.Enqueue("--- killed (SIGKILL)");
+        process.Kill();
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+
     public async ValueTask DisposeAsync() => await StopAsync();
 
 }
