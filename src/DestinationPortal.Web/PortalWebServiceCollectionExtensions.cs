@@ -2,6 +2,7 @@ using DestinationPortal.Core.Persistence;
 using System.Text.Json.Serialization;
 using DestinationPortal.Web.Hubs;
 using DestinationPortal.Web.Access;
+using DestinationPortal.Web.Hosting;
 using DestinationPortal.Web.Localization;
 using MudBlazor;
 using MudBlazor.Services;
@@ -36,6 +37,7 @@ public static class PortalWebServiceCollectionExtensions
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
 
         services.AddPortalAccess();
+        services.AddPortalForwardedHeaders();
         return services;
     }
 }

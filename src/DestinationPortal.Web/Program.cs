@@ -1,8 +1,10 @@
 using DestinationPortal.Core;
+using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web;
 using DestinationPortal.Web.Access;
 using DestinationPortal.Web.Api;
 using DestinationPortal.Web.Components;
+using DestinationPortal.Web.Hosting;
 using DestinationPortal.Web.Hubs;
 using DestinationPortal.Web.Localization;
 
@@ -15,7 +17,15 @@ builder.Services.AddPortalLocalization();
 
 var app = builder.Build();
 
+// Operator commands (migrate, copy-to-postgres) run against the configured store and exit without serving.
+if (StoreCommands.IsCommand(args))
+{
+    return await StoreCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
+
 await app.Services.StartPortalStoreAsync();
+
+app.UsePortalForwardedHeaders();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -52,6 +62,7 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -156,7 +156,7 @@ public sealed partial class PortalApp(IReadOnlyDictionary<string, string?>? sett
 /// <summary>
 /// Lets a test say which client address a request comes from (<see cref="HeaderName"/>), as requests from two machines
 /// would; in front of the app's own pipeline, the way the network sets the connection's address. The app itself trusts
-/// no header for the client address (no forwarded-headers middleware).
+/// forwarded headers only from the proxies a test configures (Portal:Proxy), never this header.
 /// </summary>
 internal sealed class TestRemoteAddress : IStartupFilter
 {
