@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using DestinationPortal.Web.Hubs;
 using DestinationPortal.Web.Access;
 using DestinationPortal.Web.Localization;
+using DestinationPortal.Web.LiveEvents;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -34,6 +35,7 @@ public static class PortalWebServiceCollectionExtensions
         services.AddHostedService<ConnectionTestHubForwarder>();
 
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
+        services.AddPortalLiveEventRelay();
 
         services.AddPortalAccess();
         return services;
