@@ -4,6 +4,7 @@ using DestinationPortal.Web.Hubs;
 using DestinationPortal.Web.Access;
 using DestinationPortal.Web.Hosting;
 using DestinationPortal.Web.Localization;
+using DestinationPortal.Web.LiveEvents;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -35,6 +36,7 @@ public static class PortalWebServiceCollectionExtensions
         services.AddHostedService<ConnectionTestHubForwarder>();
 
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
+        services.AddPortalLiveEventRelay();
 
         services.AddPortalAccess();
         services.AddPortalForwardedHeaders();

@@ -10,8 +10,10 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <see cref="Publish"/> only writes to those channels. A subscriber that falls <see cref="SubscriberCapacity"/> events
 /// behind loses its oldest unread events (logged once per subscriber) and keeps the newest, ending with the run's
 /// Result; the run is recorded before that Result is published, so a watcher that re-reads history on it catches up.
+/// With several instances, a <see cref="ILiveEventRelay"/> takes this instance's runs to the others, and their runs come
+/// back in through <see cref="PublishFromAnotherInstance"/>.
 /// </summary>
-public sealed class ConnectionTestBroadcaster(ILogger<ConnectionTestBroadcaster> logger)
+public sealed class ConnectionTestBroadcaster(ILogger<ConnectionTestBroadcaster> logger, ILiveEventRelay? relay = null)
 {
     /// <summary>A run has about a dozen events; this is many runs' worth for a watcher that stalls for a moment.</summary>
     public const int SubscriberCapacity = 256;
@@ -29,8 +31,23 @@ public sealed class ConnectionTestBroadcaster(ILogger<ConnectionTestBroadcaster>
     /// <summary>Every destination's runs (the hub uses this to forward to SignalR groups, skipping the origin itself).</summary>
     public IDisposable SubscribeAll(Func<LiveTestEvent, Task> handler) => Add(new Subscription(this, destinationId: null, origin: null, handler));
 
-    /// <summary>Hands <paramref name="live"/> to every matching subscriber's channel and returns at once.</summary>
+    /// <summary>
+    /// Hands <paramref name="live"/>, an event of a run started on this instance, to every matching subscriber's channel
+    /// and to the relay, and returns at once.
+    /// </summary>
     public void Publish(LiveTestEvent live)
+    {
+        Deliver(live);
+        relay?.Offer(live);
+    }
+
+    /// <summary>
+    /// Hands an event of a run started on another instance to this instance's subscribers only: relaying it again would
+    /// echo it round the instances.
+    /// </summary>
+    public void PublishFromAnotherInstance(LiveTestEvent live) => Deliver(live);
+
+    private void Deliver(LiveTestEvent live)
     {
         Subscription[] targets;
         lock (_lock)
