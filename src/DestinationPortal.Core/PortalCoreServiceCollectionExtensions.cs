@@ -55,6 +55,9 @@ public static class PortalCoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ConnectionTestGate>();
+        services.AddSingleton<IConnectionTestGate>(sp => sp.GetRequiredService<IOptions<PortalOptions>>().Value is { UsesPostgreSql: true } portal
+            ? new PostgresConnectionTestGate(Npgsql.NpgsqlDataSource.Create(portal.Database.ConnectionString!), sp.GetRequiredService<ILogger<PostgresConnectionTestGate>>())
+            : sp.GetRequiredService<ConnectionTestGate>());
         services.AddSingleton<IHostNameResolver, DnsHostNameResolver>();
         services.AddSingleton<IKerberosIdentityReader, KerberosIdentityReader>();
         services.AddScoped<ConnectionTester>();
@@ -123,5 +126,8 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddScoped<ApiTokenService>();
         services.AddScoped<UserAdministration>();
         services.AddSingleton<FirstAdministrator>();
+        services.AddSingleton<ISetupTokens>(sp => sp.GetRequiredService<IOptions<PortalOptions>>().Value.UsesPostgreSql
+            ? new StoredSetupTokens(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>())
+            : new InMemorySetupTokens());
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.Localization;
 using DestinationPortal.Core.Persistence;
@@ -15,29 +13,19 @@ namespace DestinationPortal.Core.Access;
 /// <summary>
 /// How the first administrator comes to be, with no default password anywhere: from <see cref="PortalAdminOptions"/>
 /// at start-up, or through the setup page with a one-time token printed in the console log. Once any user exists
-/// there is no token and setup is refused.
+/// there is no token and setup is refused. On a shared store the token is the store's (<see cref="ISetupTokens"/>):
+/// printed by the instance that made it, accepted by all.
 /// </summary>
 public sealed class FirstAdministrator(
     IServiceScopeFactory scopes,
     IOptions<PortalAdminOptions> options,
     IWriteGate writeGate,
+    ISetupTokens tokens,
     TimeProvider clock,
     ILogger<FirstAdministrator> logger)
 {
-    private readonly Lock _lock = new();
-    private string? _setupToken;
-
     /// <summary>True while the portal has no user and waits for setup with the printed token.</summary>
-    public bool SetupPending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _setupToken is not null;
-            }
-        }
-    }
+    public Task<bool> IsSetupPendingAsync(CancellationToken cancellationToken = default) => tokens.IsPendingAsync(cancellationToken);
 
     /// <summary>Run once at start-up, after migrations.</summary>
     /// <remarks>
@@ -57,6 +45,8 @@ public sealed class FirstAdministrator(
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         if (await db.Users.AnyAsync(cancellationToken))
         {
+            // A token left by a setup that ended between its user and its clean-up is of no use to anyone.
+            await tokens.ClearAsync(cancellationToken);
             return;
         }
 
@@ -73,14 +63,16 @@ public sealed class FirstAdministrator(
                     $"Portal:Admin could not create the first administrator: {UserAdministration.Describe(result)} Fix Portal__Admin__UserName / Portal__Admin__Password and start again.");
             }
 
+            await tokens.ClearAsync(cancellationToken);
             logger.LogInformation("Created the first administrator {UserName} from configuration (Portal:Admin).", user.UserName);
             return;
         }
 
-        var token = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
-        lock (_lock)
+        if (await tokens.IssueAsync(cancellationToken) is not { } token)
         {
-            _setupToken = token;
+            logger.LogWarning(
+                "No administrator exists yet. Another portal instance on this store printed the one-time setup token in its log; /account/setup on any instance accepts it (or set Portal__Admin__UserName and Portal__Admin__Password and restart).");
+            return;
         }
 
         // The one place a credential is written to the log, on purpose: it is how the person who started the
@@ -95,7 +87,7 @@ public sealed class FirstAdministrator(
     {
         userName = userName.Trim();
         await using var scope = scopes.CreateAsyncScope();
-        if (!TokenMatches(presentedToken))
+        if (!await tokens.MatchesAsync(presentedToken, cancellationToken))
         {
             await WriteAsync(scope, AuditActions.SetupRefused, AuditOutcomes.Denied, userName.Length == 0 ? "anonymous" : userName, sourceAddress, "wrong or expired setup token", cancellationToken);
             return UserChangeResult.Fail(AccessText.Text("Setup.InvalidToken"));
@@ -110,7 +102,7 @@ public sealed class FirstAdministrator(
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         if (await db.Users.AnyAsync(cancellationToken))
         {
-            ClearToken();
+            await tokens.ClearAsync(cancellationToken);
             return UserChangeResult.Fail(AccessText.Text("Setup.AlreadyDone"));
         }
 
@@ -124,28 +116,8 @@ public sealed class FirstAdministrator(
             return UserChangeResult.Fail(UserAdministration.Describe(result));
         }
 
-        ClearToken();
+        await tokens.ClearAsync(cancellationToken);
         return new UserChangeResult(true, UserId: user.Id);
-    }
-
-    private bool TokenMatches(string presented)
-    {
-        string? expected;
-        lock (_lock)
-        {
-            expected = _setupToken;
-        }
-
-        return expected is not null
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented.Trim()), Encoding.UTF8.GetBytes(expected));
-    }
-
-    private void ClearToken()
-    {
-        lock (_lock)
-        {
-            _setupToken = null;
-        }
     }
 
     private PortalUser NewAdministrator(string userName) => new()

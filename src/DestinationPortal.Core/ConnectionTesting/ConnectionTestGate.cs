@@ -3,8 +3,9 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <summary>
 /// Caps tests in flight, overall and per user (threat T9: a test is an outbound connection held for up to the
 /// timeout, so unbounded clicks would be a DoS lever). Singleton; a refused test returns at once with a Busy result.
+/// Counts this process only: the gate of a single instance on SQLite.
 /// </summary>
-public sealed class ConnectionTestGate
+public sealed class ConnectionTestGate : IConnectionTestGate
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
@@ -22,7 +23,14 @@ public sealed class ConnectionTestGate
     }
 
     /// <summary>A lease to dispose when the test ends, or null when a cap is reached.</summary>
-    public IDisposable? TryEnter(string user, int maxTotal, int maxPerUser)
+    public IDisposable? TryEnter(string user, int maxTotal, int maxPerUser) => Enter(user, maxTotal, maxPerUser);
+
+    /// <inheritdoc />
+    /// <remarks>A process's own leases need no expiry: they end with the process.</remarks>
+    public ValueTask<IAsyncDisposable?> TryEnterAsync(string user, int maxTotal, int maxPerUser, TimeSpan hold, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IAsyncDisposable?>(Enter(user, maxTotal, maxPerUser));
+
+    private Lease? Enter(string user, int maxTotal, int maxPerUser)
     {
         lock (_lock)
         {
@@ -50,7 +58,7 @@ public sealed class ConnectionTestGate
         }
     }
 
-    private sealed class Lease(ConnectionTestGate gate, string user) : IDisposable
+    private sealed class Lease(ConnectionTestGate gate, string user) : IDisposable, IAsyncDisposable
     {
         private int _disposed;
 
@@ -60,6 +68,12 @@ public sealed class ConnectionTestGate
             {
                 gate.Leave(user);
             }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -7,7 +7,7 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// at once, and which networks and ports they may reach. Applied by <see cref="ConnectionTester"/> before a run starts,
 /// and to the resolved addresses before any socket opens; the stages that do the wire work never see the options.
 /// </summary>
-internal sealed class ConnectionTestPolicy(ConnectionTestingOptions options, ConnectionTestGate gate)
+internal sealed class ConnectionTestPolicy(ConnectionTestingOptions options, IConnectionTestGate gate)
 {
     public NetworkPolicy Network { get; } = new(options);
 
@@ -15,21 +15,20 @@ internal sealed class ConnectionTestPolicy(ConnectionTestingOptions options, Con
     public int DeadlineMarginSeconds => options.DeadlineMarginSeconds;
 
     /// <summary>
-    /// Null when the run may start, with the <paramref name="lease"/> on a concurrency slot to hold until it ends; else
-    /// the verdict that refuses it, with no lease.
+    /// A null refusal when the run may start, with the lease on a concurrency slot to hold until it ends; else the verdict
+    /// that refuses it, with no lease. <paramref name="deadline"/> is the run's own: a lease is held no longer.
     /// </summary>
-    public Verdict? Admit(string user, out IDisposable? lease)
+    public async ValueTask<(Verdict? Refusal, IAsyncDisposable? Lease)> AdmitAsync(string user, TimeSpan deadline, CancellationToken cancellationToken)
     {
-        lease = null;
         if (options.Mode != ConnectionTestingMode.Enabled)
         {
-            return Verdict.Failure(null, ConnectionTestCategory.RefusedByPolicy, ConnectionTestText.Localizer["Policy.Disabled"], null);
+            return (Verdict.Failure(null, ConnectionTestCategory.RefusedByPolicy, ConnectionTestText.Localizer["Policy.Disabled"], null), null);
         }
 
-        lease = gate.TryEnter(user, options.MaxConcurrentTests, options.MaxConcurrentTestsPerUser);
+        var lease = await gate.TryEnterAsync(user, options.MaxConcurrentTests, options.MaxConcurrentTestsPerUser, deadline, cancellationToken);
         return lease is null
-            ? Verdict.Failure(null, ConnectionTestCategory.Busy,
-                ConnectionTestText.Localizer["Busy.TooMany", options.MaxConcurrentTestsPerUser, options.MaxConcurrentTests], null)
-            : null;
+            ? (Verdict.Failure(null, ConnectionTestCategory.Busy,
+                ConnectionTestText.Localizer["Busy.TooMany", options.MaxConcurrentTestsPerUser, options.MaxConcurrentTests], null), null)
+            : (null, lease);
     }
 }

@@ -28,7 +28,7 @@ public interface IConnectionTester
 /// </summary>
 public sealed class ConnectionTester(
     IOptions<ConnectionTestingOptions> options,
-    ConnectionTestGate gate,
+    IConnectionTestGate gate,
     ICurrentUser currentUser,
     IHostNameResolver resolver,
     TimeProvider timeProvider,
@@ -75,14 +75,15 @@ public sealed class ConnectionTester(
         Verdict verdict;
         try
         {
-            if (policy.Admit(user, out var lease) is { } refusal)
+            var (refusal, lease) = await AdmitAsync(policy, request, user, stop);
+            if (refusal is not null)
             {
                 verdict = refusal;
             }
             else
             {
                 // The slot is given back before the Result is announced, so whoever reads the Result can start the next run.
-                using (lease)
+                await using (lease)
                 {
                     var run = new ConnectionTestRun(request, policy.Network, policy.DeadlineMarginSeconds, resolver, events, timeProvider, logger);
                     verdict = await run.ExecuteAsync(stop);
@@ -100,5 +101,24 @@ public sealed class ConnectionTester(
         }
 
         ResultStage.Report(events, verdict, request, user, logger);
+    }
+
+    // On a shared store admission is a round trip to the database: bounded by the run's own deadline, so a store that
+    // does not answer ends the run as late as a destination that does not, and never later.
+    private static async ValueTask<(Verdict? Refusal, IAsyncDisposable? Lease)> AdmitAsync(
+        ConnectionTestPolicy policy, ConnectionTestRequest request, string user, CancellationToken stop)
+    {
+        var deadline = TimeSpan.FromSeconds(request.Destination.TimeoutSeconds + policy.DeadlineMarginSeconds);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        limit.CancelAfter(deadline);
+        try
+        {
+            return await policy.AdmitAsync(user, deadline, limit.Token);
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            return (Verdict.Failure(null, ConnectionTestCategory.Busy,
+                Localization.ConnectionTestText.Localizer["Busy.StoreSlow"], null), null);
+        }
     }
 }

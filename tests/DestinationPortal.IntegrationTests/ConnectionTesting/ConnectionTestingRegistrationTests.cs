@@ -28,6 +28,8 @@ public sealed class ConnectionTestingRegistrationTests
         Assert.Equal([5432], options.AllowedPorts);
         Assert.Equal(4, options.MaxConcurrentTests);
         Assert.Same(provider.GetRequiredService<ConnectionTestGate>(), provider.GetRequiredService<ConnectionTestGate>());
+        // On SQLite (no store configured) the portal's gate is the in-process one, shared by every tester.
+        Assert.Same(provider.GetRequiredService<ConnectionTestGate>(), provider.GetRequiredService<IConnectionTestGate>());
     }
 
     [Fact]

@@ -126,7 +126,7 @@ public sealed class ReportWordsGermanTests
     }
 
     [Fact]
-    public void Admit_GateFullUnderGerman_RefusesAsBusyInGerman()
+    public async Task Admit_GateFullUnderGerman_RefusesAsBusyInGerman()
     {
         var options = new ConnectionTestingOptions { MaxConcurrentTests = 1, MaxConcurrentTestsPerUser = 1 };
         var gate = new ConnectionTestGate();
@@ -136,7 +136,7 @@ public sealed class ReportWordsGermanTests
         Verdict? refusal;
         using (UiCulture.Use("de-DE"))
         {
-            refusal = policy.Admit("alice", out _);
+            (refusal, _) = await policy.AdmitAsync("alice", TimeSpan.FromSeconds(10), CancellationToken.None);
         }
 
         Assert.Equal(ConnectionTestCategory.Busy, refusal!.Category);
@@ -145,14 +145,14 @@ public sealed class ReportWordsGermanTests
     }
 
     [Fact]
-    public void Admit_TestingDisabledUnderGerman_RefusesByPolicyInGerman()
+    public async Task Admit_TestingDisabledUnderGerman_RefusesByPolicyInGerman()
     {
         var policy = new ConnectionTestPolicy(new ConnectionTestingOptions { Mode = ConnectionTestingMode.Disabled }, new ConnectionTestGate());
 
         Verdict? refusal;
         using (UiCulture.Use("de-DE"))
         {
-            refusal = policy.Admit("alice", out _);
+            (refusal, _) = await policy.AdmitAsync("alice", TimeSpan.FromSeconds(10), CancellationToken.None);
         }
 
         Assert.Equal(ConnectionTestCategory.RefusedByPolicy, refusal!.Category);
