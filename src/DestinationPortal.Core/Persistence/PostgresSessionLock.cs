@@ -28,7 +28,7 @@ public sealed class PostgresSessionLock : IDisposable, IAsyncDisposable
         var connection = await locks.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } };
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } }, CommandTimeout = WaitSeconds(key) };
             await command.ExecuteNonQueryAsync(cancellationToken);
             return new PostgresSessionLock(connection);
         }
@@ -45,7 +45,7 @@ public sealed class PostgresSessionLock : IDisposable, IAsyncDisposable
         var connection = locks.OpenConnection();
         try
         {
-            using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } };
+            using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } }, CommandTimeout = WaitSeconds(key) };
             command.ExecuteNonQuery();
             return new PostgresSessionLock(connection);
         }
@@ -55,6 +55,13 @@ public sealed class PostgresSessionLock : IDisposable, IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// How long a wait may last, in Npgsql's seconds (0 = no limit). An instance starting behind another one that migrates
+    /// must wait for as long as that takes (the default 30 s crashed a second instance on a loaded machine); it is still
+    /// ended by the host's cancellation. Write sections are short: a wait beyond the default means something is stuck.
+    /// </summary>
+    private static int WaitSeconds(long key) => key == StartupKey ? 0 : 30;
 
     /// <summary>A data source for lock sessions: unpooled, so that closing a connection ends its session and frees its locks.</summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString) =>
