@@ -92,13 +92,13 @@ public abstract class DestinationImportContract : StoreContract
     {
         var existing = await Service.CreateAsync(Input("Süd-Lager"));
 
-        var result = await Instance.Get<DestinationTransfer>().ImportAsync(Document(Entry("SÜD-LAGER", port: 7000), Entry("Sud-Lager")), dryRun: false);
+        var result = await Instance.Get<DestinationTransfer>().ImportAsync(Document(Entry("süd-LAGER", port: 7000), Entry("Sud-Lager")), dryRun: false);
 
         Assert.True(result.Applied);
         Assert.Equal((ImportAction.Update, existing.Id), (result.Plan.Items[0].Action, result.Plan.Items[0].Id));
         Assert.Equal(ImportAction.Create, result.Plan.Items[1].Action);
         var stored = await Service.GetForEditAsync(existing.Id!.Value);
-        Assert.Equal(("SÜD-LAGER", 7000), (stored!.Definition.Name, stored.Definition.Port));
+        Assert.Equal(("süd-LAGER", 7000), (stored!.Definition.Name, stored.Definition.Port));
         await using var db = await Instance.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         Assert.Equal(2, await db.AuditEntries.CountAsync(e => e.Action != AuditActions.DestinationsExported && e.Details != null && e.Details.StartsWith("import:")));
     }
