@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web.Components.Destinations;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Components;
@@ -9,42 +10,49 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
 using MudBlazor.Services;
+using Npgsql;
 
 namespace DestinationPortal.Benchmarks;
 
 /// <summary>
 /// Manage Destinations with 10,000 stored destinations: the first page and a filter, through the portal's service
-/// and through a full component render, against raw Microsoft.Data.Sqlite running the same SQL as the reference.
+/// and through a full component render, against the raw ADO.NET provider (Microsoft.Data.Sqlite or Npgsql) running the
+/// same SQL as the reference, on each store (issue 14: PostgreSQL beside SQLite in one run).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 15)]
+[SimpleJob(warmupCount: 3, iterationCount: 10)]
 public class ManageDestinationsBenchmarks
 {
     private const int DestinationCount = 10_000;
     private const string FilterText = "sales-42";
 
-    private string _dataDirectory = null!;
+    private BenchmarkStore _store = null!;
     private ServiceProvider _services = null!;
     private IServiceScope _scope = null!;
     private DestinationService _destinations = null!;
-    private SqliteConnection _raw = null!;
+    private DbConnection _raw = null!;
     private ServiceProvider _renderServices = null!;
+
+    [Params(BenchmarkStore.Sqlite, BenchmarkStore.PostgreSql)]
+    public string Store { get; set; } = BenchmarkStore.Sqlite;
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _dataDirectory = Directory.CreateTempSubdirectory("dp-bench-").FullName;
-        _services = new ServiceCollection().AddBenchmarkPortal(_dataDirectory).BuildServiceProvider();
+        _store = await BenchmarkStore.StartAsync(Store);
+        _services = new ServiceCollection().AddBenchmarkPortal(_store.Settings).BuildServiceProvider();
         await _services.InitializePortalDatabaseAsync();
         await SeedAsync();
         _scope = _services.CreateScope();
         _destinations = _scope.ServiceProvider.GetRequiredService<DestinationService>();
 
-        _raw = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "portal.db")}");
+        _raw = _store.ConnectionString is { } postgres
+            ? new NpgsqlConnection(postgres)
+            : new SqliteConnection($"Data Source={Path.Combine(_store.DataDirectory, "portal.db")}");
         await _raw.OpenAsync();
 
         _renderServices = new ServiceCollection()
-            .AddBenchmarkPortal(_dataDirectory)
+            .AddBenchmarkPortal(_store.Settings)
             .AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false)
             .AddScoped<IJSRuntime, NoBrowserJSRuntime>()
             .AddScoped<NavigationManager, BenchmarkNavigationManager>()
@@ -83,14 +91,14 @@ public class ManageDestinationsBenchmarks
         await db.SaveChangesAsync();
     }
 
-    [Benchmark(Baseline = true, Description = "Reference: raw SQLite, first page (COUNT + 25 rows)")]
-    public async Task<int> RawSqliteFirstPage() => await RawPageAsync(filter: null);
+    [Benchmark(Baseline = true, Description = "Reference: raw SQL, first page (COUNT + 25 rows)")]
+    public async Task<int> RawFirstPage() => await RawPageAsync(filter: null);
 
     [Benchmark(Description = "Service: first page")]
     public async Task<int> ServiceFirstPage() => (await _destinations.ListAsync(new DestinationListQuery(Take: 25))).Items.Count;
 
-    [Benchmark(Description = "Reference: raw SQLite, filtered page")]
-    public async Task<int> RawSqliteFilteredPage() => await RawPageAsync(FilterText);
+    [Benchmark(Description = "Reference: raw SQL, filtered page")]
+    public async Task<int> RawFilteredPage() => await RawPageAsync(FilterText);
 
     [Benchmark(Description = "Service: filter keystroke (filtered page)")]
     public async Task<int> ServiceFilteredPage() => (await _destinations.ListAsync(new DestinationListQuery(Filter: FilterText, Take: 25))).Items.Count;
@@ -106,16 +114,21 @@ public class ManageDestinationsBenchmarks
 
     private async Task<int> RawPageAsync(string? filter)
     {
-        var where = filter is null ? "" : "WHERE instr(NameKey, $key) > 0 OR instr(ServerNameKey, $key) > 0 OR instr(DatabaseKey, $key) > 0";
+        // What each provider translates string.Contains to on the stored keys: instr() on SQLite, strpos() on PostgreSQL.
+        var contains = _raw is NpgsqlConnection ? "strpos" : "instr";
+        var where = filter is null ? "" : $"WHERE {contains}(\"NameKey\", @key) > 0 OR {contains}(\"ServerNameKey\", @key) > 0 OR {contains}(\"DatabaseKey\", @key) > 0";
         await using var count = _raw.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM Destinations {where}";
+        count.CommandText = $"SELECT COUNT(*) FROM \"Destinations\" {where}";
         await using var page = _raw.CreateCommand();
-        page.CommandText = $"SELECT Id, Name, TypeId, ServerName, Port, Database, TlsMode, LastTestSucceeded, LastTestAtUtc, UpdatedAtUtc, UpdatedBy FROM Destinations {where} ORDER BY NameKey, Id LIMIT 25";
+        page.CommandText = $"SELECT \"Id\", \"Name\", \"TypeId\", \"ServerName\", \"Port\", \"Database\", \"TlsMode\", \"LastTestSucceeded\", \"LastTestAtUtc\", \"UpdatedAtUtc\", \"UpdatedBy\" FROM \"Destinations\" {where} ORDER BY \"NameKey\", \"Id\" LIMIT 25";
         if (filter is not null)
         {
             foreach (var command in new[] { count, page })
             {
-                command.Parameters.AddWithValue("$key", SearchKey.For(filter));
+                var key = command.CreateParameter();
+                key.ParameterName = "@key";
+                key.Value = SearchKey.For(filter);
+                command.Parameters.Add(key);
             }
         }
 
@@ -137,7 +150,6 @@ public class ManageDestinationsBenchmarks
         await _raw.DisposeAsync();
         _scope.Dispose();
         await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
+        await _store.DisposeAsync();
     }
 }

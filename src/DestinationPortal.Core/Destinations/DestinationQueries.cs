@@ -112,6 +112,7 @@ public sealed record SaveResult(
 internal static class DestinationListing
 {
     /// <summary>
+    /// The same order on SQLite and PostgreSQL (the keys sort with collation "C" there, decision 42).
     /// Name, Server and Database sort by their <see cref="SearchKey"/>: "Änderungen" beside "anmelden", not after "z",
     /// the same in English and German (both put ä with a), and served by an index on the key.
     /// </summary>
@@ -124,7 +125,10 @@ internal static class DestinationListing
             DestinationSortColumn.Server => descending ? source.OrderByDescending(d => d.ServerNameKey).ThenByDescending(d => d.Port) : source.OrderBy(d => d.ServerNameKey).ThenBy(d => d.Port),
             DestinationSortColumn.Database => descending ? source.OrderByDescending(d => d.DatabaseKey) : source.OrderBy(d => d.DatabaseKey),
             DestinationSortColumn.TlsMode => descending ? source.OrderByDescending(d => d.TlsMode) : source.OrderBy(d => d.TlsMode),
-            DestinationSortColumn.LastTest => descending ? source.OrderByDescending(d => d.LastTestAtUtc) : source.OrderBy(d => d.LastTestAtUtc),
+            // Never tested first, as SQLite sorts NULL; PostgreSQL would put it last. Said in the query so both stores agree.
+            DestinationSortColumn.LastTest => descending
+                ? source.OrderByDescending(d => d.LastTestAtUtc != null).ThenByDescending(d => d.LastTestAtUtc)
+                : source.OrderBy(d => d.LastTestAtUtc != null).ThenBy(d => d.LastTestAtUtc),
             DestinationSortColumn.UpdatedAt => descending ? source.OrderByDescending(d => d.UpdatedAtUtc) : source.OrderBy(d => d.UpdatedAtUtc),
             _ => descending ? source.OrderByDescending(d => d.NameKey) : source.OrderBy(d => d.NameKey),
         };

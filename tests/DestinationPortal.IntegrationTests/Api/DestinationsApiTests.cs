@@ -14,7 +14,8 @@ public sealed class DestinationsApiTests(ApiPortal portal) : DestinationsApiCont
 
 /// <summary>
 /// Issue 14: the same contract on a PostgreSQL store, where the providers differ (case and accents in the filter, sort
-/// order, unique names, the row version), each test with a fresh database of its own.
+/// order, unique names, the row version, varchar lengths), each test with a fresh database of its own, made with a
+/// language's collation as an operator's would be.
 /// </summary>
 [Collection(PostgreSqlTestGroup.Name)]
 public sealed class DestinationsApiOnPostgreSqlTests(PostgreSqlServers servers) : DestinationsApiContract, IAsyncLifetime
@@ -25,7 +26,7 @@ public sealed class DestinationsApiOnPostgreSqlTests(PostgreSqlServers servers) 
 
     public async Task InitializeAsync()
     {
-        _portal = new ApiPortal(Store.StoreDatabase.Settings(await Store.StoreDatabase.CreateAsync(servers.NoTls)));
+        _portal = new ApiPortal(PostgreSqlStoreDatabase.Settings(await PostgreSqlStoreDatabase.CreateAsync(servers.NoTls)));
         await _portal.InitializeAsync();
     }
 

@@ -7,7 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DestinationPortal.Tests.Persistence;
 
-/// <summary>Persistence on a real SQLite file in a temp data directory, through the same services the portal uses.</summary>
+/// <summary>
+/// Persistence on a real SQLite file in a temp data directory, through the same services the portal uses. Duplicate names
+/// and stale versions are a contract run on both stores (IntegrationTests/Store/DestinationSaveMatrix.cs).
+/// </summary>
 public sealed class DestinationServiceTests : IDisposable
 {
     private const string CanaryPassword = "P@ss-canary-7Hq2xZ";
@@ -41,79 +44,6 @@ public sealed class DestinationServiceTests : IDisposable
         await using var db = await session.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
         Assert.False(db.Database.HasPendingModelChanges(), "The EF model changed without a migration: run dotnet ef migrations add.");
-    }
-
-    [Fact]
-    public async Task Create_NameDifferingOnlyInCaseAndSpaces_IsRejectedAsDuplicate()
-    {
-        using var session = _portal.Start();
-        var service = session.Get<DestinationService>();
-        Assert.Equal(SaveStatus.Saved, (await service.CreateAsync(Input("Warehouse"))).Status);
-
-        var second = await service.CreateAsync(Input("  WAREHOUSE "));
-
-        Assert.Equal(SaveStatus.Invalid, second.Status);
-        var error = Assert.Single(second.FieldErrors);
-        Assert.Equal(nameof(DestinationInput.Name), error.Field);
-        Assert.Contains("already exists", error.Message);
-        Assert.Equal(1, (await service.ListAsync(new DestinationListQuery())).TotalCount);
-    }
-
-    [Fact]
-    public async Task Update_RenamingOntoAnotherDestination_IsRejectedAsDuplicate()
-    {
-        using var session = _portal.Start();
-        var service = session.Get<DestinationService>();
-        await service.CreateAsync(Input("alpha"));
-        var beta = await service.CreateAsync(Input("beta"));
-
-        var result = await service.UpdateAsync(beta.Id!.Value, beta.Version!.Value, Input("ALPHA"));
-
-        Assert.Equal(SaveStatus.Invalid, result.Status);
-        Assert.Equal(nameof(DestinationInput.Name), Assert.Single(result.FieldErrors).Field);
-    }
-
-    [Fact]
-    public async Task Update_WithStaleVersion_ReportsWhoChangedItAndWritesNothing()
-    {
-        using var first = _portal.Start();
-        var created = await first.Get<DestinationService>().CreateAsync(Input("warehouse"));
-        var loadedVersion = created.Version!.Value;
-
-        _portal.User.Name = "bob";
-        var bobsEdit = Input("warehouse");
-        bobsEdit.Port = "6432";
-        var bobsSave = await first.Get<DestinationService>().UpdateAsync(created.Id!.Value, loadedVersion, bobsEdit);
-        Assert.Equal(SaveStatus.Saved, bobsSave.Status);
-
-        _portal.User.Name = "alice";
-        var alicesEdit = Input("warehouse");
-        alicesEdit.Database = "finance";
-        var alicesSave = await first.Get<DestinationService>().UpdateAsync(created.Id!.Value, loadedVersion, alicesEdit);
-
-        Assert.Equal(SaveStatus.Conflict, alicesSave.Status);
-        Assert.Equal("bob", alicesSave.Conflict!.UpdatedBy);
-        Assert.Equal(bobsSave.Version, alicesSave.Conflict.CurrentVersion);
-        var stored = await first.Get<DestinationService>().GetForEditAsync(created.Id!.Value);
-        Assert.Equal(6432, stored!.Definition.Port);
-        Assert.Equal("sales", stored.Definition.Database);
-    }
-
-    [Fact]
-    public async Task Update_OverwriteWithCurrentVersionAfterConflict_Saves()
-    {
-        using var session = _portal.Start();
-        var service = session.Get<DestinationService>();
-        var created = await service.CreateAsync(Input());
-        await service.UpdateAsync(created.Id!.Value, created.Version!.Value, Input());
-        var edit = Input();
-        edit.Database = "finance";
-        var conflict = await service.UpdateAsync(created.Id!.Value, created.Version!.Value, edit);
-
-        var overwrite = await service.UpdateAsync(created.Id!.Value, conflict.Conflict!.CurrentVersion, edit);
-
-        Assert.Equal(SaveStatus.Saved, overwrite.Status);
-        Assert.Equal("finance", (await service.GetForEditAsync(created.Id!.Value))!.Definition.Database);
     }
 
     [Fact]
