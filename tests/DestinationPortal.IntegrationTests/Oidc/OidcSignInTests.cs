@@ -144,8 +144,9 @@ public sealed class OidcSignInTests(OidcPortal portal) : IClassFixture<OidcPorta
         Assert.Null(await portal.UserAsync("dave"));
         await AssertNotSignedInAsync(browser);
         var rows = await portal.AuditRowsAsync("anonymous");
-        Assert.True(rows.Count > before);
+        Assert.Equal(before + 1, rows.Count);
         Assert.Equal(AuditActions.SignInFailed, rows[0].Action);
+        Assert.Equal("external sign-in refused: Unable to unprotect the message.State.", rows[0].Details);
     }
 
     [Fact]
@@ -164,6 +165,9 @@ public sealed class OidcSignInTests(OidcPortal portal) : IClassFixture<OidcPorta
             Assert.Equal("/account/external/refused?reason=Failed", refused.Headers.Location!.OriginalString);
             Assert.Null(await portal.UserAsync("erin"));
             await AssertNotSignedInAsync(browser);
+            var refusal = (await portal.AuditRowsAsync("anonymous"))[0];
+            Assert.Equal(AuditActions.SignInFailed, refusal.Action);
+            Assert.StartsWith("external sign-in refused: IDX10214", refusal.Details, StringComparison.Ordinal);
         }
         finally
         {
