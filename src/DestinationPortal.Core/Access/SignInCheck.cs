@@ -87,13 +87,13 @@ public sealed class SignInCheck(
     /// keeps the one this sign-in was made in (the browser's), so their other browsers and API tokens speak it too.
     /// Call it before the session cookie is issued, so the cookie carries the language.
     /// </summary>
-    public async Task RecordSignInAsync(PortalUser user)
+    public async Task RecordSignInAsync(PortalUser user, string? details = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         user.LastSignInAtUtc = clock.GetUtcNow().UtcDateTime;
         user.Language ??= Localization.PortalLanguages.Current;
         await users.UpdateAsync(user);
-        await audit.WriteAsync(audit.Entry(AuditActions.SignIn, userName: user.UserName), CancellationToken.None);
+        await audit.WriteAsync(audit.Entry(AuditActions.SignIn, userName: user.UserName, details: details), CancellationToken.None);
     }
 
     /// <summary>

@@ -52,6 +52,7 @@ public static class AccessEndpoints
             return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", name);
         }).RequireAuthorization(PortalPolicies.ViewAudit);
 
+        endpoints.MapPortalExternalSignIn();
         return endpoints;
     }
 

@@ -38,6 +38,7 @@ public static class PortalAccessServiceCollectionExtensions
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
+        new Microsoft.AspNetCore.Authentication.AuthenticationBuilder(services).AddPortalExternalSignIn();
 
         services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<PortalAccessOptions>>((cookie, access) =>
