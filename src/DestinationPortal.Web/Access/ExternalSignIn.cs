@@ -14,7 +14,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 namespace DestinationPortal.Web.Access;
 
 /// <summary>
-/// Sign-in with the company's OpenID Connect provider (decision 43): ASP.NET Core's handler runs the authorization code
+/// Sign-in with the company's OpenID Connect provider (decision 48): ASP.NET Core's handler runs the authorization code
 /// flow with PKCE and checks state, nonce, issuer, audience and lifetime; the portal only maps the result to a user
 /// (<see cref="ExternalAccounts"/>) and then issues its own session cookie.
 /// </summary>
