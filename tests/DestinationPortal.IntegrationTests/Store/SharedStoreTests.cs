@@ -79,6 +79,9 @@ public sealed class SharedStoreTests(PostgreSqlServers servers) : IAsyncLifetime
         Assert.True(report.Succeeded, report.Report);
         // Stored encrypted: the password is nowhere in the store's tables in clear.
         Assert.Equal(0, await CountAsync($"""SELECT count(*) FROM "Destinations" WHERE "ProtectedPassword" LIKE '%{TestRoles.ScramPassword}%' """));
+        // One audit trail for the portal: the save written by A and the test written by B are both in it.
+        Assert.Equal(1, await CountAsync($"""SELECT count(*) FROM "AuditEntries" WHERE "DestinationId" = '{saved.Id}' AND "Action" = 'destination-created' """));
+        Assert.Equal(1, await CountAsync($"""SELECT count(*) FROM "AuditEntries" WHERE "DestinationId" = '{saved.Id}' AND "Action" = 'destination-tested' """));
     }
 
     [Fact]
