@@ -12,15 +12,20 @@ public static class PostgreSqlStoreDatabase
 {
     public const string Collation = "en-US";
 
-    /// <summary>Creates the database and returns the superuser's connection string to it.</summary>
-    public static async Task<string> CreateAsync(IPostgreSqlServer server)
+    /// <summary>Creates the database with an operator's language collation and returns the superuser's connection string to it.</summary>
+    public static Task<string> CreateAsync(IPostgreSqlServer server) =>
+        CreateAsync(server, $"TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE '{Collation}'");
+
+    /// <summary>The same with the test cluster's defaults (collation "C"), for tests where ordering is not the point.</summary>
+    public static Task<string> CreateWithServerDefaultsAsync(IPostgreSqlServer server) => CreateAsync(server, "");
+
+    private static async Task<string> CreateAsync(IPostgreSqlServer server, string options)
     {
         var name = "store_" + Guid.NewGuid().ToString("N")[..12];
         await using (var admin = new NpgsqlConnection(server.SuperuserConnectionString()))
         {
             await admin.OpenAsync();
-            await using var create = new NpgsqlCommand(
-                $"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE '{Collation}'", admin);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" {options}", admin);
             await create.ExecuteNonQueryAsync();
         }
 

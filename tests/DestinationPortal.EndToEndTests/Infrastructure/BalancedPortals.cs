@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Npgsql;
 
 namespace DestinationPortal.EndToEndTests.Infrastructure;
 
@@ -31,7 +30,7 @@ public sealed class BalancedPortals : IAsyncDisposable
     /// <summary>Starts A, then B, then HAProxy. <paramref name="environment"/> adds settings to both portals (Redis, for example).</summary>
     public static async Task<BalancedPortals> StartAsync(PortalFixture portal, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var store = await CreateDatabaseAsync(portal.PostgreSql.NoTls);
+        var store = await PostgreSqlStoreDatabase.CreateWithServerDefaultsAsync(portal.PostgreSql.NoTls);
         var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["Portal__Database__Provider"] = "PostgreSql",
@@ -106,18 +105,5 @@ public sealed class BalancedPortals : IAsyncDisposable
         await A.StopAsync();
         await B.StopAsync();
         _work.Delete(recursive: true);
-    }
-
-    private static async Task<string> CreateDatabaseAsync(IPostgreSqlServer server)
-    {
-        var name = "portal_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(server.SuperuserConnectionString()))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(server.SuperuserConnectionString()) { Database = name }.ToString();
     }
 }

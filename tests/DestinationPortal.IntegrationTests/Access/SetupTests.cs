@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.IntegrationTests.Hosting;
@@ -9,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DestinationPortal.IntegrationTests.Access;
 
 /// <summary>First run without Portal:Admin: a one-time token from the log, refused when wrong, gone once used.</summary>
-public sealed partial class SetupTests : IAsyncLifetime
+public sealed class SetupTests : IAsyncLifetime
 {
     private readonly PortalApp _app = new(new Dictionary<string, string?> { ["Portal:Admin:UserName"] = "", ["Portal:Admin:Password"] = "" });
 
@@ -21,14 +20,14 @@ public sealed partial class SetupTests : IAsyncLifetime
     public async Task WrongToken_IsRefusedAndAudited_RightTokenCreatesTheAdministratorOnce()
     {
         using var client = _app.CreateBrowserClient();
-        var token = SetupTokenInLog().Match(string.Join("\n", await LogsAfterStartAsync(client))).Groups[1].Value;
+        var token = SetupForm.TokenInLog().Match(string.Join("\n", await LogsAfterStartAsync(client))).Groups[1].Value;
         Assert.Equal(24, token.Length);
 
-        using var wrong = await PostSetupAsync(client, "WRONGTOKENWRONGTOKENWRON");
+        using var wrong = await SetupForm.PostAsync(client, "WRONGTOKENWRONGTOKENWRON");
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
         Assert.Contains("That setup token is not valid", await wrong.Content.ReadAsStringAsync());
 
-        using var right = await PostSetupAsync(client, token);
+        using var right = await SetupForm.PostAsync(client, token);
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         Assert.Contains("Manage Destinations", await client.GetStringAsync("/destinations"));
         using (var gone = await client.GetAsync("/account/setup"))
@@ -49,24 +48,6 @@ public sealed partial class SetupTests : IAsyncLifetime
         using var _ = await client.GetAsync("/health");
         return _app.Logs;
     }
-
-    private static async Task<HttpResponseMessage> PostSetupAsync(HttpClient client, string token)
-    {
-        var page = await client.GetStringAsync("/account/setup");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = PortalApp.AntiforgeryToken(page),
-            ["_handler"] = "setup",
-            ["Form.SetupToken"] = token,
-            ["Form.UserName"] = "root-admin",
-            ["Form.Password"] = "root admin passphrase",
-            ["Form.ConfirmPassword"] = "root admin passphrase",
-        });
-        return await client.PostAsync("/account/setup", form);
-    }
-
-    [GeneratedRegex("one-time setup token: ([A-Z0-9]{24})")]
-    private static partial Regex SetupTokenInLog();
 }
 
 /// <summary>Guessing is slowed per client address: sign-in, setup and token requests share a small per-minute budget.</summary>

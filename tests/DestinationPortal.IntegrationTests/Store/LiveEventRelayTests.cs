@@ -24,7 +24,7 @@ public sealed class LiveEventRelayTests(PostgreSqlServers servers, RedisServer r
     {
         // A test that stopped Redis and failed half-way must not leave the next one without it.
         await redis.StartAsync();
-        _store = await StoreDatabase.CreateAsync(servers.NoTls);
+        _store = await PostgreSqlStoreDatabase.CreateWithServerDefaultsAsync(servers.NoTls);
     }
 
     public async Task DisposeAsync()
@@ -38,7 +38,7 @@ public sealed class LiveEventRelayTests(PostgreSqlServers servers, RedisServer r
 
     private PortalApp Instance()
     {
-        var settings = new Dictionary<string, string?>(StoreDatabase.Settings(_store)) { ["Portal:Redis:Configuration"] = redis.Configuration };
+        var settings = new Dictionary<string, string?>(PostgreSqlStoreDatabase.Settings(_store)) { ["Portal:Redis:Configuration"] = redis.Configuration };
         var app = new PortalApp(settings);
         _apps.Add(app);
         return app;

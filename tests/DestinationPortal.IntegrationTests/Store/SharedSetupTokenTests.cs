@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
+using DestinationPortal.IntegrationTests.Access;
 using DestinationPortal.IntegrationTests.Hosting;
 using Npgsql;
 
@@ -12,12 +12,12 @@ namespace DestinationPortal.IntegrationTests.Store;
 /// one instance, kept hashed in the store, accepted by the setup page of the other.
 /// </summary>
 [Collection(PostgreSqlTestGroup.Name)]
-public sealed partial class SharedSetupTokenTests(PostgreSqlServers servers) : IAsyncLifetime
+public sealed class SharedSetupTokenTests(PostgreSqlServers servers) : IAsyncLifetime
 {
     private readonly List<PortalApp> _apps = [];
     private string _store = null!;
 
-    public async Task InitializeAsync() => _store = await StoreDatabase.CreateAsync(servers.NoTls);
+    public async Task InitializeAsync() => _store = await PostgreSqlStoreDatabase.CreateWithServerDefaultsAsync(servers.NoTls);
 
     public async Task DisposeAsync()
     {
@@ -37,7 +37,7 @@ public sealed partial class SharedSetupTokenTests(PostgreSqlServers servers) : I
         _ = b.Services;
 
         var apps = new[] { a, b };
-        var printed = apps.Select(app => SetupTokenInLog().Matches(string.Join("\n", app.Logs)).Select(m => m.Groups[1].Value).ToList()).ToList();
+        var printed = apps.Select(app => SetupForm.TokenInLog().Matches(string.Join("\n", app.Logs)).Select(m => m.Groups[1].Value).ToList()).ToList();
         var printer = Assert.Single(Enumerable.Range(0, apps.Length), i => printed[i].Count > 0);
         var token = Assert.Single(printed[printer]);
         var other = apps[1 - printer];
@@ -46,13 +46,13 @@ public sealed partial class SharedSetupTokenTests(PostgreSqlServers servers) : I
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(token)), await StoredHashAsync());
 
         using var client = other.CreateBrowserClient();
-        using (var wrong = await PostSetupAsync(client, "WRONGTOKENWRONGTOKENWRON"))
+        using (var wrong = await SetupForm.PostAsync(client, "WRONGTOKENWRONGTOKENWRON"))
         {
             Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
             Assert.Contains("That setup token is not valid", await wrong.Content.ReadAsStringAsync());
         }
 
-        using (var right = await PostSetupAsync(client, token))
+        using (var right = await SetupForm.PostAsync(client, token))
         {
             Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         }
@@ -70,7 +70,7 @@ public sealed partial class SharedSetupTokenTests(PostgreSqlServers servers) : I
 
     private PortalApp Instance()
     {
-        var settings = new Dictionary<string, string?>(StoreDatabase.Settings(_store)) { ["Portal:Admin:UserName"] = "", ["Portal:Admin:Password"] = "" };
+        var settings = new Dictionary<string, string?>(PostgreSqlStoreDatabase.Settings(_store)) { ["Portal:Admin:UserName"] = "", ["Portal:Admin:Password"] = "" };
         var app = new PortalApp(settings);
         _apps.Add(app);
         return app;
@@ -83,22 +83,4 @@ public sealed partial class SharedSetupTokenTests(PostgreSqlServers servers) : I
         await using var command = new NpgsqlCommand("""SELECT "TokenHash" FROM "SetupToken" """, connection);
         return (byte[]?)await command.ExecuteScalarAsync();
     }
-
-    private static async Task<HttpResponseMessage> PostSetupAsync(HttpClient client, string token)
-    {
-        var page = await client.GetStringAsync("/account/setup");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = PortalApp.AntiforgeryToken(page),
-            ["_handler"] = "setup",
-            ["Form.SetupToken"] = token,
-            ["Form.UserName"] = "root-admin",
-            ["Form.Password"] = "root admin passphrase",
-            ["Form.ConfirmPassword"] = "root admin passphrase",
-        });
-        return await client.PostAsync("/account/setup", form);
-    }
-
-    [GeneratedRegex("one-time setup token: ([A-Z0-9]{24})")]
-    private static partial Regex SetupTokenInLog();
 }

@@ -20,7 +20,7 @@ public sealed class SharedStoreTests(PostgreSqlServers servers) : IAsyncLifetime
     private readonly List<PortalApp> _apps = [];
     private string _store = null!;
 
-    public async Task InitializeAsync() => _store = await StoreDatabase.CreateAsync(servers.NoTls);
+    public async Task InitializeAsync() => _store = await PostgreSqlStoreDatabase.CreateWithServerDefaultsAsync(servers.NoTls);
 
     public async Task DisposeAsync()
     {
@@ -32,7 +32,7 @@ public sealed class SharedStoreTests(PostgreSqlServers servers) : IAsyncLifetime
 
     private PortalApp Instance()
     {
-        var app = new PortalApp(StoreDatabase.Settings(_store));
+        var app = new PortalApp(PostgreSqlStoreDatabase.Settings(_store));
         _apps.Add(app);
         return app;
     }

@@ -22,7 +22,7 @@ public sealed class SharedTestCapTests(PostgreSqlServers servers) : IAsyncLifeti
     private readonly List<PortalApp> _apps = [];
     private string _store = null!;
 
-    public async Task InitializeAsync() => _store = await StoreDatabase.CreateAsync(servers.NoTls);
+    public async Task InitializeAsync() => _store = await PostgreSqlStoreDatabase.CreateWithServerDefaultsAsync(servers.NoTls);
 
     public async Task DisposeAsync()
     {
@@ -135,7 +135,7 @@ public sealed class SharedTestCapTests(PostgreSqlServers servers) : IAsyncLifeti
 
     private PortalApp Instance(int total, int perUser, int margin = 2)
     {
-        var settings = new Dictionary<string, string?>(StoreDatabase.Settings(_store))
+        var settings = new Dictionary<string, string?>(PostgreSqlStoreDatabase.Settings(_store))
         {
             ["ConnectionTesting:MaxConcurrentTests"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ConnectionTesting:MaxConcurrentTestsPerUser"] = perUser.ToString(System.Globalization.CultureInfo.InvariantCulture),

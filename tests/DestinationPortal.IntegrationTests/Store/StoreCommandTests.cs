@@ -37,8 +37,8 @@ public sealed class StoreCommandTests(PostgreSqlServers servers) : IAsyncLifetim
     [Fact]
     public async Task MigrateOnStartOff_PortalRefusesAStoreThatIsBehind_MigrateCommandUnderTheStartupLock_ThenThePortalStarts()
     {
-        var store = await StoreDatabase.CreateAsync(servers.NoTls);
-        var settings = new Dictionary<string, string?>(StoreDatabase.Settings(store)) { ["Portal:Database:MigrateOnStart"] = "false" };
+        var store = await PostgreSqlStoreDatabase.CreateWithServerDefaultsAsync(servers.NoTls);
+        var settings = new Dictionary<string, string?>(PostgreSqlStoreDatabase.Settings(store)) { ["Portal:Database:MigrateOnStart"] = "false" };
 
         var refused = Assert.ThrowsAny<Exception>(() => Instance(settings).Services);
         Assert.Contains("Portal:Database:MigrateOnStart is false", refused.ToString(), StringComparison.Ordinal);
@@ -110,12 +110,12 @@ public sealed class StoreCommandTests(PostgreSqlServers servers) : IAsyncLifetim
         var asPortal = new NpgsqlConnectionStringBuilder(superuser) { Database = database, Username = TestRoles.Scram, Password = TestRoles.ScramPassword }.ToString();
 
         var migrated = await PortalCommand.RunAsync(
-            new Dictionary<string, string?>(StoreDatabase.Settings(asOwner)) { ["Portal:Database:PortalRole"] = TestRoles.Scram },
+            new Dictionary<string, string?>(PostgreSqlStoreDatabase.Settings(asOwner)) { ["Portal:Database:PortalRole"] = TestRoles.Scram },
             "migrate");
         Assert.True(migrated.ExitCode == 0, migrated.ToString());
         Assert.Equal(1, await ScalarAsync(asPortal, $"SELECT count(*) FROM pg_tables WHERE tablename = 'AuditEntries' AND tableowner = '{owner}'"));
 
-        var app = Instance(new Dictionary<string, string?>(StoreDatabase.Settings(asPortal)) { ["Portal:Database:MigrateOnStart"] = "false" });
+        var app = Instance(new Dictionary<string, string?>(PostgreSqlStoreDatabase.Settings(asPortal)) { ["Portal:Database:MigrateOnStart"] = "false" });
         _ = app.Services;
         var before = await ScalarAsync(asPortal, """SELECT count(*) FROM "AuditEntries" """);
         using var api = await app.TokenClientAsync();

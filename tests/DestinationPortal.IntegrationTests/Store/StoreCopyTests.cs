@@ -31,9 +31,9 @@ public sealed class StoreCopyTests(PostgreSqlServers servers)
         }
 
         var editorPassword = await embedded.CreateUserAsync("moved-editor", PortalRole.Editor);
-        var store = await StoreDatabase.CreateAsync(servers.NoTls);
+        var store = await PostgreSqlStoreDatabase.CreateWithServerDefaultsAsync(servers.NoTls);
 
-        var copied = await PortalCommand.RunAsync(StoreDatabase.Settings(store), "copy-to-postgres", "--from", embedded.DataDirectory);
+        var copied = await PortalCommand.RunAsync(PostgreSqlStoreDatabase.Settings(store), "copy-to-postgres", "--from", embedded.DataDirectory);
 
         Assert.True(copied.ExitCode == 0, copied.ToString());
         Assert.Contains("2 users", copied.Output, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class StoreCopyTests(PostgreSqlServers servers)
         Assert.NotEmpty(auditRows);
         Assert.Equal(auditRows, await PostgresAuditAsync(store));
 
-        await using (var shared = new PortalApp(StoreDatabase.Settings(store)))
+        await using (var shared = new PortalApp(PostgreSqlStoreDatabase.Settings(store)))
         {
             // The administrator's password, the destination's stored password (under the copied key ring) and the editor's.
             using var api = await shared.TokenClientAsync();
@@ -58,7 +58,7 @@ public sealed class StoreCopyTests(PostgreSqlServers servers)
         }
 
         var before = await SnapshotAsync(store);
-        var again = await PortalCommand.RunAsync(StoreDatabase.Settings(store), "copy-to-postgres", "--from", embedded.DataDirectory);
+        var again = await PortalCommand.RunAsync(PostgreSqlStoreDatabase.Settings(store), "copy-to-postgres", "--from", embedded.DataDirectory);
 
         Assert.NotEqual(0, again.ExitCode);
         Assert.Contains("not empty", again.Error, StringComparison.Ordinal);
