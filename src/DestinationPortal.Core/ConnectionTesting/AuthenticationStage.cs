@@ -37,7 +37,9 @@ internal static class AuthenticationStage
 
     private static IStringLocalizer T => ConnectionTestText.Localizer;
 
-    public static async Task<AuthenticationResult> AuthenticateAsync(ConnectionTestContext context, Probe probe, CancellationToken ct)
+    /// <remarks>The login started beside the probe, if any, is adopted when it can serve as the run's one authentication;
+    /// otherwise it is left for the run to abandon (it never got the password).</remarks>
+    public static async Task<AuthenticationResult> AuthenticateAsync(ConnectionTestContext context, Probe probe, OverlappedLogin? overlapped, CancellationToken ct)
     {
         context.Events.Enter(ConnectionTestStage.Authentication);
         var startup = probe.Startup!;
@@ -84,12 +86,25 @@ internal static class AuthenticationStage
         var gssEncryption = kerberos && !probe.Encrypted;
         string encryption = T[probe.Encrypted ? "Auth.Encryption.Tls" : gssEncryption ? "Auth.Encryption.Gss" : "Auth.Encryption.None"];
         context.Emit(ConnectionTestStatus.Running, T["Auth.Authenticating", methodName, clientPrincipal ?? context.User.Name], details);
-        var dataSource = AuthenticationDataSource.Build(context, probe, method, gssEncryption);
-        var session = new AuthenticatedSession(dataSource, dataSource.CreateConnection(), probe, methodName, encryption, clientPrincipal);
+        AuthenticatedSession session;
+        Task opening;
+        if (overlapped is not null && !kerberos && overlapped.CanServe(probe, method))
+        {
+            overlapped.Adopt(probe, context.Password!);
+            session = new AuthenticatedSession(overlapped.DataSource, overlapped.Connection, probe, methodName, encryption, clientPrincipal);
+            opening = overlapped.Opening;
+        }
+        else
+        {
+            var dataSource = AuthenticationDataSource.Build(context, probe, method, gssEncryption);
+            session = new AuthenticatedSession(dataSource, dataSource.CreateConnection(), probe, methodName, encryption, clientPrincipal);
+            opening = session.Connection.OpenAsync(ct);
+        }
+
         Verdict? failure;
         try
         {
-            failure = await OpenAsync(context, session, kerberos, details, ct);
+            failure = await OpenAsync(context, session, opening, overlapped, kerberos, details);
         }
         catch
         {
@@ -157,13 +172,18 @@ internal static class AuthenticationStage
 
     /// <summary>The one authentication attempt of the run; null when it succeeded, else the verdict naming what failed.</summary>
     private static async Task<Verdict?> OpenAsync(
-        ConnectionTestContext context, AuthenticatedSession session, bool kerberos, List<ConnectionTestDetail> details, CancellationToken ct)
+        ConnectionTestContext context, AuthenticatedSession session, Task opening, OverlappedLogin? overlapped, bool kerberos, List<ConnectionTestDetail> details)
     {
         var encrypted = session.Probe.Encrypted;
         try
         {
-            await session.Connection.OpenAsync(ct);
+            await opening;
             return null;
+        }
+        catch (Exception) when (overlapped?.Withheld == Withholding.CertificateDiffers)
+        {
+            // Told as the sequential login tells a certificate its callback refused: the server is not the one checked.
+            return context.Fail(ConnectionTestCategory.Tls, T["Auth.CertificateChanged"], DestinationField.TlsMode, details);
         }
         catch (NpgsqlException ex) when (kerberos && KerberosServerAdvice.IsServerRefusal(ex))
         {

@@ -1,3 +1,4 @@
+using System.Net;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Localization;
 using Microsoft.Extensions.Logging;
@@ -79,32 +80,52 @@ internal sealed class ConnectionTestRun(
         }
 
         var mode = _destination.TlsMode;
-        var probe = await ServerProbe.ProbeAsync(context, resolution.Addresses, requestTls: mode is not (TlsMode.Disable or TlsMode.Allow), ct);
-        if (probe.Failure is null && mode == TlsMode.Allow && probe.Startup?.SqlState == "28000")
+        OverlappedLogin? overlapped = null;
+        Action<IPAddress>? startLogin = CanOverlap(context) ? address => overlapped = OverlappedLogin.Start(context, address, ct) : null;
+        try
         {
-            // libpq's Allow: plaintext first, TLS only when the server refuses. Only a pg_hba refusal triggers the retry,
-            // never a wrong password, so one test never costs two failed authentications.
-            events.Emit(ConnectionTestStage.Authentication, ConnectionTestStatus.Warning,
-                T["Runner.AllowRetry", probe.Startup.ErrorMessage ?? ""], []);
-            probe = await ServerProbe.ProbeAsync(context, [probe.Address], requestTls: true, ct);
-        }
+            var probe = await ServerProbe.ProbeAsync(context, resolution.Addresses, requestTls: mode is not (TlsMode.Disable or TlsMode.Allow), startLogin, ct);
+            if (probe.Failure is null && mode == TlsMode.Allow && probe.Startup?.SqlState == "28000")
+            {
+                // libpq's Allow: plaintext first, TLS only when the server refuses. Only a pg_hba refusal triggers the retry,
+                // never a wrong password, so one test never costs two failed authentications.
+                events.Emit(ConnectionTestStage.Authentication, ConnectionTestStatus.Warning,
+                    T["Runner.AllowRetry", probe.Startup.ErrorMessage ?? ""], []);
+                probe = await ServerProbe.ProbeAsync(context, [probe.Address], requestTls: true, tlsAccepted: null, ct);
+            }
 
-        if (probe.Failure is { } probeFailure)
-        {
-            return probeFailure;
-        }
+            if (probe.Failure is { } probeFailure)
+            {
+                return probeFailure;
+            }
 
-        var authentication = await AuthenticationStage.AuthenticateAsync(context, probe, ct);
-        if (authentication.Session is not { } session)
-        {
-            return authentication.Failure!;
-        }
+            var authentication = await AuthenticationStage.AuthenticateAsync(context, probe, overlapped, ct);
+            if (authentication.Session is not { } session)
+            {
+                return authentication.Failure!;
+            }
 
-        await using (session)
+            await using (session)
+            {
+                return await DatabaseStage.CheckAsync(context, session, ct);
+            }
+        }
+        finally
         {
-            return await DatabaseStage.CheckAsync(context, session, ct);
+            overlapped?.AbandonUnlessAdopted();
         }
     }
+
+    /// <summary>
+    /// Whether the login may start beside the probe (<see cref="OverlappedLogin"/>). Not with Windows Authentication: the
+    /// portal's own Kerberos step must come first, and Npgsql's negotiate callback cannot wait for the probe. Not without
+    /// TLS (Disable, Allow): Npgsql's socket is then out of the portal's reach, so a login the run abandons could not be
+    /// closed. Not without a password: there is nothing to overlap.
+    /// </summary>
+    private static bool CanOverlap(ConnectionTestContext context) =>
+        !context.Destination.WindowsAuthentication
+        && context.Mode is TlsMode.Prefer or TlsMode.Require or TlsMode.VerifyCA or TlsMode.VerifyFull
+        && !string.IsNullOrEmpty(context.Password);
 
     /// <summary>
     /// The operator's network policy, applied to every resolved address before any socket opens, not just the first: a

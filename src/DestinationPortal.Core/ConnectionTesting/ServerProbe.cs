@@ -7,9 +7,10 @@ namespace DestinationPortal.Core.ConnectionTesting;
 
 /// <summary>
 /// What the raw-socket probe found, for the authentication stage to act on: the address it reached, whether TLS is in
-/// use, the server's answer to SSLRequest (null when not asked) and its answer to the startup message.
+/// use, the server's answer to SSLRequest (null when not asked) and its answer to the startup message; with TLS, the
+/// SHA-256 hash of the certificate it checked.
 /// </summary>
-internal sealed record Probe(Verdict? Failure, IPAddress Address, bool Encrypted, bool? ServerOffersTls, StartupReply? Startup);
+internal sealed record Probe(Verdict? Failure, IPAddress Address, bool Encrypted, bool? ServerOffersTls, StartupReply? Startup, byte[]? CertificateHash = null);
 
 /// <summary>
 /// The TCP, TLS and first authentication stages on one raw socket: connect, negotiate TLS as TLS Mode says, then ask
@@ -17,7 +18,9 @@ internal sealed record Probe(Verdict? Failure, IPAddress Address, bool Encrypted
 /// </summary>
 internal static class ServerProbe
 {
-    public static async Task<Probe> ProbeAsync(ConnectionTestContext context, IReadOnlyList<IPAddress> candidates, bool requestTls, CancellationToken ct)
+    /// <remarks><c>tlsAccepted</c> is called with the probe's address when the server accepts SSLRequest (see <see cref="TlsStage.NegotiateAsync"/>).</remarks>
+    public static async Task<Probe> ProbeAsync(
+        ConnectionTestContext context, IReadOnlyList<IPAddress> candidates, bool requestTls, Action<IPAddress>? tlsAccepted, CancellationToken ct)
     {
         var tcp = await TcpStage.ConnectAsync(context, candidates, ct);
         if (tcp.Socket is null)
@@ -27,7 +30,9 @@ internal static class ServerProbe
 
         var address = tcp.Address;
         await using var network = new NetworkStream(tcp.Socket, ownsSocket: true);
-        var tls = requestTls ? await TlsStage.NegotiateAsync(context, network, address, ct) : TlsStage.Skip(context);
+        var tls = requestTls
+            ? await TlsStage.NegotiateAsync(context, network, address, tlsAccepted is null ? null : () => tlsAccepted(address), ct)
+            : TlsStage.Skip(context);
         if (tls.Failure is not null)
         {
             return new(tls.Failure, address, false, tls.ServerOffersTls, null);
@@ -43,7 +48,7 @@ internal static class ServerProbe
             var startup = await PostgresWireProbe.SendStartupAsync((Stream?)ssl ?? network, context.User.Name, context.Destination.Database, ct);
             return startup.NotPostgreSql
                 ? new(context.NotPostgreSql(address, startup.Violation), address, encrypted, tls.ServerOffersTls, null)
-                : new(null, address, encrypted, tls.ServerOffersTls, startup);
+                : new(null, address, encrypted, tls.ServerOffersTls, startup, tls.CertificateHash);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Localization;
 using Microsoft.Extensions.Localization;
@@ -10,9 +11,10 @@ namespace DestinationPortal.Core.ConnectionTesting;
 
 /// <summary>
 /// What the TLS stage found: the encrypted stream (null when the run goes on unencrypted), the server's answer to
-/// SSLRequest (true 'S', false 'N', null when not asked, which advice that blames TLS Mode needs), or the failure.
+/// SSLRequest (true 'S', false 'N', null when not asked, which advice that blames TLS Mode needs), or the failure; and
+/// the SHA-256 hash of the certificate the server showed, which the authenticating connection must show again.
 /// </summary>
-internal sealed record TlsResult(SslStream? Stream, bool? ServerOffersTls, Verdict? Failure);
+internal sealed record TlsResult(SslStream? Stream, bool? ServerOffersTls, Verdict? Failure, byte[]? CertificateHash = null);
 
 /// <summary>Asks for TLS on the probe's socket and checks the server's certificate as TLS Mode says.</summary>
 internal static class TlsStage
@@ -29,7 +31,9 @@ internal static class TlsStage
         return new(null, null, null);
     }
 
-    public static async Task<TlsResult> NegotiateAsync(ConnectionTestContext context, NetworkStream network, IPAddress address, CancellationToken ct)
+    /// <remarks><c>accepted</c> is called when the server has accepted SSLRequest, before the handshake: from then on it has
+    /// answered like PostgreSQL, and the run may start its authenticating connection beside the probe.</remarks>
+    public static async Task<TlsResult> NegotiateAsync(ConnectionTestContext context, NetworkStream network, IPAddress address, Action? accepted, CancellationToken ct)
     {
         context.Events.Enter(ConnectionTestStage.Tls);
         var mode = context.Mode;
@@ -49,13 +53,16 @@ internal static class TlsStage
                     DestinationField.TlsMode, [NotEncrypted()]));
         }
 
+        accepted?.Invoke();
         CertificateFindings? findings = null;
+        byte[]? certificateHash = null;
         var options = new SslClientAuthenticationOptions();
         context.Certificates.Apply(options);
         // The callback keeps what it saw, so a rejected certificate is still reported in full.
         options.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
         {
             findings = context.Certificates.Evaluate(certificate, chain, errors, context.Time.GetUtcNow());
+            certificateHash = certificate?.GetCertHash(HashAlgorithmName.SHA256);
             return CertificateAcceptable(findings, mode);
         };
         var ssl = new SslStream(network, leaveInnerStreamOpen: true);
@@ -75,7 +82,7 @@ internal static class TlsStage
         }
 
         ReportEncrypted(context, ssl, findings ?? context.Certificates.Evaluate(null, null, SslPolicyErrors.RemoteCertificateNotAvailable, context.Time.GetUtcNow()));
-        return new(ssl, true, null);
+        return new(ssl, true, null, certificateHash);
     }
 
     /// <summary>Shared by the probe and by the Npgsql connection's validation callback.</summary>

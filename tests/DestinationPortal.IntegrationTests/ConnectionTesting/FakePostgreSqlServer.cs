@@ -22,15 +22,17 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<PostgreSqlSession, CancellationToken, Task> _script;
     private readonly X509Certificate2? _certificate;
+    private readonly Func<int, X509Certificate2>? _certificateFor;
     private readonly List<Task> _sessions = [];
     private readonly Task _acceptLoop;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _openSessions = new();
     private int _accepted;
 
-    private FakePostgreSqlServer(Func<PostgreSqlSession, CancellationToken, Task> script, X509Certificate2? certificate)
+    private FakePostgreSqlServer(Func<PostgreSqlSession, CancellationToken, Task> script, X509Certificate2? certificate, Func<int, X509Certificate2>? certificateFor = null)
     {
         _script = script;
         _certificate = certificate;
+        _certificateFor = certificateFor;
         _listener.Start();
         _acceptLoop = AcceptAsync();
     }
@@ -44,6 +46,10 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
 
     public static FakePostgreSqlServer Start(Func<PostgreSqlSession, CancellationToken, Task> script, X509Certificate2? certificate = null) =>
         new(script, certificate);
+
+    /// <summary>A server that shows each connection (by its number, 1 for the first) the certificate given for it.</summary>
+    public static FakePostgreSqlServer StartWithCertificates(Func<PostgreSqlSession, CancellationToken, Task> script, Func<int, X509Certificate2> certificateFor) =>
+        new(script, certificate: null, certificateFor);
 
     /// <summary>Completes when no connection is open any more, i.e. the tester has closed every socket it opened.</summary>
     public async Task WaitUntilClosedAsync(TimeSpan limit)
@@ -109,7 +115,8 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
 
             if (BinaryPrimitives.ReadInt32BigEndian(first) == SslRequestCode)
             {
-                if (_certificate is null)
+                var certificate = _certificateFor?.Invoke(number) ?? _certificate;
+                if (certificate is null)
                 {
                     await stream.WriteAsync("N"u8.ToArray(), _stop.Token);
                 }
@@ -118,7 +125,7 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
                     await stream.WriteAsync("S"u8.ToArray(), _stop.Token);
                     var ssl = new SslStream(network);
                     // Offline: the server side would otherwise try to fetch its own missing intermediate from the AIA URL.
-                    var context = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
+                    var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
                     await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = context }, _stop.Token);
                     stream = ssl;
                 }
