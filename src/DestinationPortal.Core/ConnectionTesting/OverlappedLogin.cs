@@ -122,8 +122,10 @@ internal sealed class OverlappedLogin
             // Already broken, which is all this wants.
         }
 
-        _ = Opening.ContinueWith(async (_, state) =>
+        _ = Opening.ContinueWith(async (opening, state) =>
         {
+            // Its failure is the expected end of an abandoned login (the provider threw, or it was cancelled): observed, not reported.
+            _ = opening.Exception;
             var login = (OverlappedLogin)state!;
             await login.Connection.DisposeAsync();
             await login.DataSource.DisposeAsync();
