@@ -92,6 +92,10 @@ public static class PortalCoreServiceCollectionExtensions
     private static void AddAccess(IServiceCollection services)
     {
         services.AddOptions<PortalAdminOptions>().BindConfiguration(PortalAdminOptions.SectionName);
+        services.AddOptions<PortalAuthenticationOptions>()
+            .BindConfiguration(PortalAuthenticationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddIdentityCore<PortalUser>(options =>
             {
                 // Length over composition rules (NIST SP 800-63B): 12 characters, anything allowed.

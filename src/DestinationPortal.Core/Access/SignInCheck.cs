@@ -13,6 +13,12 @@ public enum SignInRefusal
 
     /// <summary>Right password, but a temporary one: only the password-change form accepts it.</summary>
     MustChangePassword,
+
+    /// <summary>
+    /// <see cref="LocalSignIn.AdministratorsOnly"/> and the account is not a local administrator. Given whether or not the
+    /// password was right, and counted as a failure, so the answer is no password oracle.
+    /// </summary>
+    PasswordNotAllowed,
 }
 
 /// <summary>Which door the password came through: the failure's audit row says so.</summary>
@@ -35,6 +41,7 @@ public sealed record SignInCheckResult(PortalUser? User, SignInRefusal? Refusal)
         SignInRefusal.Disabled => "account disabled",
         SignInRefusal.WrongPassword => "wrong user name or password",
         SignInRefusal.MustChangePassword => "must change the temporary password first",
+        SignInRefusal.PasswordNotAllowed => "password sign-in is for local administrators only (Portal:Authentication:LocalSignIn)",
         _ => null,
     };
 }
@@ -45,7 +52,8 @@ public sealed record SignInCheckResult(PortalUser? User, SignInRefusal? Refusal)
 /// real work factor, whether the name is unknown, the user disabled or the address locked out, so the answer takes as
 /// long whoever is asked about and cannot be used to find which user names exist. Lockout is per user name and client
 /// address (<see cref="SignInAttempts"/>). Every refusal is audited here; a successful sign-in or password change
-/// stamps the user's last sign-in and is audited here too.
+/// stamps the user's last sign-in and is audited here too. With <see cref="LocalSignIn.AdministratorsOnly"/> a password
+/// lets in only local administrators, whichever of the three doors it came through.
 /// </summary>
 public sealed class SignInCheck(
     UserManager<PortalUser> users,
@@ -53,6 +61,7 @@ public sealed class SignInCheck(
     SignInAttempts attempts,
     ICurrentUser currentUser,
     AuditLog audit,
+    Microsoft.Extensions.Options.IOptions<PortalAuthenticationOptions> authentication,
     TimeProvider clock)
 {
     private static readonly PortalUser StandInUser = new();
@@ -150,9 +159,23 @@ public sealed class SignInCheck(
             return new(null, SignInRefusal.LockedOut);
         }
 
+        // Decided before the password's result is looked at, and counted like a wrong password: a guesser learns nothing
+        // from the answer, and guessing a non-administrator's password through this door still locks.
+        if (user is not null && !authentication.Value.AllowsPassword(user))
+        {
+            return new(null, attempts.RecordFailure(name, address) ? SignInRefusal.LockedOut : SignInRefusal.PasswordNotAllowed);
+        }
+
         if (!passwordRight)
         {
             return new(null, attempts.RecordFailure(name, address) ? SignInRefusal.LockedOut : SignInRefusal.WrongPassword);
+        }
+
+        // An administrator whose account is linked to the company's sign-in has a role the provider manages; the
+        // break-glass account is a local one. Only asked after the right password, so it costs a guesser nothing to learn.
+        if (authentication.Value.LocalSignIn == LocalSignIn.AdministratorsOnly && (await users.GetLoginsAsync(user!)).Count > 0)
+        {
+            return new(null, attempts.RecordFailure(name, address) ? SignInRefusal.LockedOut : SignInRefusal.PasswordNotAllowed);
         }
 
         if (user!.IsDisabled)

@@ -69,6 +69,8 @@ public static class AccessEndpoints
         SignInCheck signIn,
         ApiTokenService tokens,
         IStringLocalizer<ApiText> text,
+        Microsoft.Extensions.Options.IOptions<PortalAuthenticationOptions> authentication,
+        Microsoft.Extensions.Options.IOptions<OidcSignInOptions> oidc,
         CancellationToken cancellationToken)
     {
         var lifetime = request.ExpiresInDays ?? DefaultTokenLifetimeDays;
@@ -100,7 +102,10 @@ public static class AccessEndpoints
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: text["Token.NotSignedIn.Title"],
-                detail: check.Refusal == SignInRefusal.MustChangePassword ? text["Token.MustChangePassword"] : text["Token.WrongCredentials"]);
+                detail: check.Refusal == SignInRefusal.MustChangePassword ? text["Token.MustChangePassword"]
+                    // The same words for a right or a wrong password (SignInCheck decides before it looks at the password).
+                    : authentication.Value.LocalSignIn == LocalSignIn.AdministratorsOnly ? text["Token.AdministratorsOnly", oidc.Value.DisplayName]
+                    : text["Token.WrongCredentials"]);
         }
 
         var issued = await tokens.IssueAsync(user.Id, user.UserName!, name, lifetime, cancellationToken);

@@ -11,7 +11,7 @@ namespace DestinationPortal.Web.Access;
 /// the user is first re-checked as a circuit's would be: still there, enabled, not waiting for a password change and
 /// with the same security stamp; otherwise the connection is closed.
 /// </summary>
-internal sealed class HubCallerFilter(IOptions<IdentityOptions> identity) : IHubFilter
+internal sealed class HubCallerFilter(IOptions<IdentityOptions> identity, IOptions<PortalAuthenticationOptions> authentication) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -19,7 +19,7 @@ internal sealed class HubCallerFilter(IOptions<IdentityOptions> identity) : IHub
         var services = invocationContext.ServiceProvider;
         var principal = context.User ?? new ClaimsPrincipal(new ClaimsIdentity());
         var users = services.GetRequiredService<UserManager<PortalUser>>();
-        if (!await PortalAuthenticationStateProvider.IsStillValidAsync(users, principal, identity.Value.ClaimsIdentity.SecurityStampClaimType))
+        if (!await PortalAuthenticationStateProvider.IsStillValidAsync(users, principal, identity.Value.ClaimsIdentity.SecurityStampClaimType, authentication.Value))
         {
             context.Abort();
             throw new HubException("Unauthorized: the user was disabled or changed since this connection opened. Sign in again.");

@@ -56,7 +56,11 @@ public static class PortalAccessServiceCollectionExtensions
                 cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context.HttpContext, context.RedirectUri, StatusCodes.Status403Forbidden);
             });
         services.AddOptions<SecurityStampValidatorOptions>()
-            .Configure<IOptions<PortalAccessOptions>>((stamp, access) => stamp.ValidationInterval = access.Value.RevalidationInterval);
+            .Configure<IOptions<PortalAccessOptions>>((stamp, access) =>
+            {
+                stamp.ValidationInterval = access.Value.RevalidationInterval;
+                stamp.OnRefreshingPrincipal = PasswordSessions.KeepMethodAsync;
+            });
 
         services.AddAuthorization(PortalPolicies.Add);
         services.AddCascadingAuthenticationState();

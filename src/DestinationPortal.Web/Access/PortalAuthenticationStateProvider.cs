@@ -16,7 +16,8 @@ internal sealed class PortalAuthenticationStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopes,
     IOptions<IdentityOptions> identity,
-    IOptions<PortalAccessOptions> access)
+    IOptions<PortalAccessOptions> access,
+    IOptions<PortalAuthenticationOptions> authentication)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => access.Value.RevalidationInterval;
@@ -25,13 +26,13 @@ internal sealed class PortalAuthenticationStateProvider(
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        return await IsStillValidAsync(users, authenticationState.User, identity.Value.ClaimsIdentity.SecurityStampClaimType);
+        return await IsStillValidAsync(users, authenticationState.User, identity.Value.ClaimsIdentity.SecurityStampClaimType, authentication.Value);
     }
 
-    internal static async Task<bool> IsStillValidAsync(UserManager<PortalUser> users, ClaimsPrincipal principal, string stampClaimType)
+    internal static async Task<bool> IsStillValidAsync(UserManager<PortalUser> users, ClaimsPrincipal principal, string stampClaimType, PortalAuthenticationOptions authentication)
     {
         var user = await users.GetUserAsync(principal);
-        if (user is null || user.IsDisabled || user.MustChangePassword)
+        if (user is null || user.IsDisabled || user.MustChangePassword || !PasswordSessions.StillAllowed(principal, user, authentication))
         {
             return false;
         }

@@ -25,7 +25,7 @@ internal sealed class PortalClaimsPrincipalFactory(UserManager<PortalUser> users
     }
 }
 
-/// <summary>Identity's sign-in rules plus the portal's own: a disabled user cannot sign in, nor keep a session.</summary>
+/// <summary>Identity's sign-in rules plus the portal's own: a disabled user cannot sign in, nor keep a session (nor a password session that LocalSignIn no longer allows).</summary>
 internal sealed class PortalSignInManager(
     UserManager<PortalUser> userManager,
     IHttpContextAccessor contextAccessor,
@@ -33,15 +33,17 @@ internal sealed class PortalSignInManager(
     IOptions<IdentityOptions> optionsAccessor,
     ILogger<SignInManager<PortalUser>> logger,
     Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<PortalUser> confirmation)
+    IUserConfirmation<PortalUser> confirmation,
+    IOptions<PortalAuthenticationOptions> authentication)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<bool> CanSignInAsync(PortalUser user) => !user.IsDisabled && await base.CanSignInAsync(user);
 
-    // Called by the cookie's periodic security-stamp check: a disabled user's cookie is refused at the next check.
+    // Called by the cookie's periodic security-stamp check: a disabled user's cookie is refused at the next check, and so
+    // is a password session that Portal:Authentication:LocalSignIn no longer allows.
     public override async Task<PortalUser?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
     {
         var user = await base.ValidateSecurityStampAsync(principal);
-        return user is { IsDisabled: false, MustChangePassword: false } ? user : null;
+        return user is { IsDisabled: false, MustChangePassword: false } && PasswordSessions.StillAllowed(principal!, user, authentication.Value) ? user : null;
     }
 }
