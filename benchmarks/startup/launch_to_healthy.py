@@ -48,7 +48,7 @@ def launch(dll, path, data_dir, extra):
     proc = subprocess.Popen(["dotnet", dll], cwd=os.path.dirname(dll), env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        return first_200(port, path, started + 60) - started
+        return first_200(port, path, started + 180) - started
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
