@@ -77,6 +77,7 @@ def main():
         for _ in range(args.runs):
             for name, dll, path, env, data in apps:  # interleaved, so a change in load hits every app alike
                 times[name].append(launch(dll, path, data, env))
+                print(f"{name:12} {times[name][-1] * 1000:7.0f} ms  load {os.getloadavg()[0]:.1f}", flush=True)
         print(f"load: {os.getloadavg()}")
         for name, values in times.items():
             ms = sorted(v * 1000 for v in values)
