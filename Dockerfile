@@ -4,15 +4,20 @@
 #        (AllowedHosts: the host name users type; the default answers only to localhost, 127.0.0.1 and [::1])
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The image's architecture (amd64, arm64): ReadyToRun code is compiled for one runtime.
+ARG TARGETARCH
 WORKDIR /src
 # Restore first, from the project files alone, so the package layer is cached across source changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/DestinationPortal.Core/DestinationPortal.Core.csproj src/DestinationPortal.Core/
+COPY src/DestinationPortal.Persistence.PostgreSql/DestinationPortal.Persistence.PostgreSql.csproj src/DestinationPortal.Persistence.PostgreSql/
 COPY src/DestinationPortal.Web/DestinationPortal.Web.csproj src/DestinationPortal.Web/
-RUN dotnet restore src/DestinationPortal.Web/DestinationPortal.Web.csproj
+RUN dotnet restore src/DestinationPortal.Web/DestinationPortal.Web.csproj -a $TARGETARCH -p:PublishReadyToRun=true
 COPY src/ src/
-# The same publish the tests run (tests/DestinationPortal.IntegrationTests/Hosting/PublishedAppSmokeTests.cs).
-RUN dotnet publish src/DestinationPortal.Web -c Release -o /app --no-restore
+# ReadyToRun: the portal's and its packages' code (EF Core, MudBlazor, Npgsql) is compiled ahead of time, so a start
+# does not wait for the JIT (docs/benchmarks.md, "Launch to healthy"). The tests publish without it
+# (tests/DestinationPortal.IntegrationTests/Hosting/PublishedAppSmokeTests.cs): the same app, compiled later.
+RUN dotnet publish src/DestinationPortal.Web -c Release -a $TARGETARCH -p:PublishReadyToRun=true -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # Npgsql's Kerberos (Windows Authentication) loads libgssapi_krb5.so.2, which the .NET images no longer ship; the portal

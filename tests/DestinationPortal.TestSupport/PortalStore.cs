@@ -56,12 +56,16 @@ public sealed class PortalStore : IAsyncDisposable
         return store;
     }
 
-    /// <summary>A new portal instance's Core services over this store, acting as <paramref name="user"/>.</summary>
-    public StoreInstance StartInstance(ICurrentUser user)
+    /// <summary>
+    /// A new portal instance's Core services over this store, acting as <paramref name="user"/>; <paramref name="configure"/>
+    /// replaces or adds services after Core's (a fake tester, an interceptor that counts statements).
+    /// </summary>
+    public StoreInstance StartInstance(ICurrentUser user, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddPortalCoreForTests(Settings);
         services.AddSingleton(user);
+        configure?.Invoke(services);
         var instance = new StoreInstance(services.BuildServiceProvider());
         _instances.Add(instance);
         return instance;

@@ -96,10 +96,11 @@ public sealed class ApiTokenService(
     }
 
     /// <summary>
-    /// The user id a presented token belongs to, or null when it is unknown, revoked or expired. Whether that user
-    /// may still act (not disabled) is the caller's check, made on every request.
+    /// The user a presented token belongs to, or null when the token is unknown, revoked or expired or its user is
+    /// disabled. Token and user are read together, in one query, on every request: nothing is cached, so a revocation,
+    /// a disabled user or a new role shows at the very next request.
     /// </summary>
-    public async Task<string?> ValidateAsync(string presented, CancellationToken cancellationToken = default)
+    public async Task<PortalUser?> AuthenticateAsync(string presented, CancellationToken cancellationToken = default)
     {
         if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal) || presented.Length > 200)
         {
@@ -109,19 +110,21 @@ public sealed class ApiTokenService(
         var hash = Hash(presented);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        if (token is null || token.RevokedAtUtc is not null || token.ExpiresAtUtc <= now)
+        var found = await db.ApiTokens.Where(t => t.TokenHash == hash)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null || found.Token.RevokedAtUtc is not null || found.Token.ExpiresAtUtc <= now || found.User.IsDisabled)
         {
             return null;
         }
 
-        if (token.LastUsedAtUtc is null || now - token.LastUsedAtUtc >= LastUseResolution)
+        if (found.Token.LastUsedAtUtc is null || now - found.Token.LastUsedAtUtc >= LastUseResolution)
         {
-            token.LastUsedAtUtc = now;
+            found.Token.LastUsedAtUtc = now;
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return token.UserId;
+        return found.User;
     }
 
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

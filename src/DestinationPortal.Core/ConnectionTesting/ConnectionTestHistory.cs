@@ -1,3 +1,4 @@
+using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -13,17 +14,26 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
     /// Saves the run and trims the destination's history to <see cref="RunsKept"/>. The destination's "last test" changes
     /// only when the run tested the stored definition, not unsaved edits, and (when <paramref name="tested"/> is given)
     /// only while the stored connection fields are still the tested ones: a save during the run made it stale. A
-    /// cancelled run says Cancelled, never Failed. False when the destination no longer exists.
+    /// cancelled run says Cancelled, never Failed. <paramref name="audit"/>, the run's audit row, is written in the same
+    /// commit (alone when the destination is gone), so a saved test costs one commit, not three. False when the
+    /// destination no longer exists.
     /// </summary>
-    public async Task<bool> RecordAsync(ConnectionTestRunRecord run, DestinationDefinition? tested = null, CancellationToken cancellationToken = default)
+    public async Task<bool> RecordAsync(
+        ConnectionTestRunRecord run, DestinationDefinition? tested = null, AuditEntry? audit = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
         // Held from the save through the trim (ExecuteDelete is not a SaveChanges), so the kept runs are the latest.
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (audit is not null)
+        {
+            db.AuditEntries.Add(audit);
+        }
+
         var destination = await db.Destinations.SingleOrDefaultAsync(d => d.Id == run.DestinationId, cancellationToken);
         if (destination is null)
         {
+            await db.SaveChangesAsync(cancellationToken);
             return false;
         }
 
@@ -34,6 +44,10 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
             destination.RecordTest(LastTestStatuses.Of(run), run.StartedAtUtc);
         }
 
+        // One transaction for the save and the trim: each commit is an fsync (SQLite) or a WAL flush (PostgreSQL), and
+        // the save's own savepoint would only add statements to a transaction that is rolled back whole anyway.
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         var stale = await db.TestRuns.Where(r => r.DestinationId == run.DestinationId)
@@ -45,6 +59,7 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
             await db.TestRuns.Where(r => stale.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

@@ -126,7 +126,7 @@ public sealed class DestinationTestRunner(
         var saved = test.Saved;
         // Before the Result is announced, so a Save clicked on seeing it finds the run.
         tested.Remember(currentUser.User.Id, definition, sent, LastTestStatuses.Of(outcome.Succeeded, outcome.Category), startedAt);
-        await AuditRunAsync(
+        var entry = AuditEntry(
             saved?.Id,
             definition.Name,
             target,
@@ -134,9 +134,11 @@ public sealed class DestinationTestRunner(
             saved is null ? "unsaved destination" : null);
         if (saved is null)
         {
+            await audit.WriteAsync(entry, CancellationToken.None);
             return;
         }
 
+        // The audit row rides in the history's commit: one commit per saved test.
         await history.RecordAsync(new ConnectionTestRunRecord
         {
             Id = runId,
@@ -153,7 +155,7 @@ public sealed class DestinationTestRunner(
             SqlState = outcome.SqlState,
             TotalMilliseconds = outcome.TotalMilliseconds,
             ReportText = events.ToReportText(),
-        }, definition, CancellationToken.None);
+        }, definition, entry, CancellationToken.None);
     }
 
     // ChoosePassword's answer, named for the fingerprint: null sent none, a typed one wins, else it was the stored one.
@@ -191,7 +193,10 @@ public sealed class DestinationTestRunner(
     }
 
     private Task AuditRunAsync(Guid? destinationId, string name, string target, string outcome, string? details) =>
-        audit.WriteAsync(audit.Entry(AuditActions.DestinationTested, outcome, destinationId, name, target, details: details), CancellationToken.None);
+        audit.WriteAsync(AuditEntry(destinationId, name, target, outcome, details), CancellationToken.None);
+
+    private AuditEntry AuditEntry(Guid? destinationId, string name, string target, string outcome, string? details) =>
+        audit.Entry(AuditActions.DestinationTested, outcome, destinationId, name, target, details: details);
 
     private static ConnectionTestEvent InvalidForm(IReadOnlyList<FieldError> errors) =>
         Refusal(T["Runner.InvalidForm", errors[0].Message], errors[0].Field);

@@ -8,7 +8,8 @@ namespace DestinationPortal.Web.Access;
 
 /// <summary>
 /// <c>Authorization: Bearer dpt_…</c> for <c>/api/*</c> and <c>/hubs/*</c>: the token's owner, with their current role,
-/// checked on every request, so a revoked token, a disabled user or a locked-out address stops working at once.
+/// checked on every request, so a revoked token, a disabled user or a locked-out address stops working at once. Token
+/// and user come from one query, and the principal is built without another (<see cref="PortalClaimsPrincipalFactory"/>).
 /// </summary>
 internal sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -27,17 +28,10 @@ internal sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<Authenticati
 
         var presented = Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
         var services = Context.RequestServices;
-        var userId = await services.GetRequiredService<ApiTokenService>().ValidateAsync(presented, Context.RequestAborted);
-        if (userId is null)
+        var user = await services.GetRequiredService<ApiTokenService>().AuthenticateAsync(presented, Context.RequestAborted);
+        if (user is null)
         {
-            return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
-        }
-
-        var users = services.GetRequiredService<UserManager<PortalUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null || user.IsDisabled)
-        {
-            return AuthenticateResult.Fail("The token's user is disabled or no longer exists.");
+            return AuthenticateResult.Fail("The token is unknown, revoked or expired, or its user is disabled.");
         }
 
         // While this address is locked out of the user for guessing passwords, none of the user's credentials work from it.

@@ -12,9 +12,25 @@ namespace DestinationPortal.Web.Access;
 internal sealed class PortalClaimsPrincipalFactory(UserManager<PortalUser> users, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<PortalUser>(users, options)
 {
+    // Identity's own claims (id, name, e-mail, security stamp) as the base class makes them, but not the base class's read
+    // of the user-claims table: the portal never writes per-user claims (role and language are columns of the user), and
+    // that read was a query on every API request (issue 16). The user manager's getters read the entity, not the store.
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PortalUser user)
     {
-        var identity = await base.GenerateClaimsAsync(user);
+        var names = Options.ClaimsIdentity;
+        var identity = new ClaimsIdentity(IdentityConstants.ApplicationScheme, names.UserNameClaimType, names.RoleClaimType);
+        identity.AddClaim(new Claim(names.UserIdClaimType, await UserManager.GetUserIdAsync(user)));
+        identity.AddClaim(new Claim(names.UserNameClaimType, await UserManager.GetUserNameAsync(user) ?? ""));
+        if (UserManager.SupportsUserEmail && await UserManager.GetEmailAsync(user) is { Length: > 0 } email)
+        {
+            identity.AddClaim(new Claim(names.EmailClaimType, email));
+        }
+
+        if (UserManager.SupportsUserSecurityStamp)
+        {
+            identity.AddClaim(new Claim(names.SecurityStampClaimType, await UserManager.GetSecurityStampAsync(user)));
+        }
+
         identity.AddClaim(new Claim(ClaimTypes.Role, user.Role.ToString()));
         if (Core.Localization.PortalLanguages.Normalize(user.Language) is { } language)
         {

@@ -4,8 +4,10 @@ using System.Net;
 namespace DestinationPortal.IntegrationTests.Hosting;
 
 /// <summary>
-/// There is no Docker engine on the build machines, so this runs the Dockerfile's own publish command and starts
-/// the result the way the container does (Production, a data directory, an explicit URL), then asks /health.
+/// There is no Docker engine on the build machines, so this runs the Dockerfile's own publish command (less its
+/// ReadyToRun compilation, which changes when code is compiled, not what it does, and would make this test minutes
+/// slower on a loaded machine) and starts the result the way the container does (Production, a data directory, an
+/// explicit URL), then asks /health.
 /// </summary>
 public sealed class PublishedAppSmokeTests : IDisposable
 {
