@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Attributes;
+using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web.Components.Destinations;
+using DestinationPortal.Web.Localization;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -56,6 +58,7 @@ public class ManageDestinationsBenchmarks
             .AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false)
             .AddScoped<IJSRuntime, NoBrowserJSRuntime>()
             .AddScoped<NavigationManager, BenchmarkNavigationManager>()
+            .AddScoped<ViewerTime>()
             .BuildServiceProvider();
     }
 
@@ -67,7 +70,7 @@ public class ManageDestinationsBenchmarks
         for (var i = 0; i < DestinationCount; i++)
         {
             var name = (i % 3) switch { 0 => $"sales-{i}", 1 => $"finance-{i}", _ => $"hr-{i}" };
-            db.Destinations.Add(new Destination
+            var destination = new Destination
             {
                 Id = Guid.CreateVersion7(),
                 Name = name,
@@ -85,7 +88,14 @@ public class ManageDestinationsBenchmarks
                 UpdatedAtUtc = now.AddSeconds(-i),
                 UpdatedBy = "seed",
                 Version = Guid.NewGuid(),
-            });
+            };
+            // Two in three tested, at different times, so the last test sort has something to order.
+            if (i % 3 != 0)
+            {
+                destination.RecordTest(i % 2 == 0 ? LastTestStatus.Passed : LastTestStatus.Failed, now.AddMinutes(-i));
+            }
+
+            db.Destinations.Add(destination);
         }
 
         await db.SaveChangesAsync();
@@ -102,6 +112,14 @@ public class ManageDestinationsBenchmarks
 
     [Benchmark(Description = "Service: filter keystroke (filtered page)")]
     public async Task<int> ServiceFilteredPage() => (await _destinations.ListAsync(new DestinationListQuery(Filter: FilterText, Take: 25))).Items.Count;
+
+    [Benchmark(Description = "Service: first page sorted by last test, descending")]
+    public async Task<int> ServiceLastTestPage() =>
+        (await _destinations.ListAsync(new DestinationListQuery(SortBy: DestinationSortColumn.LastTest, Descending: true, Take: 25))).Items.Count;
+
+    [Benchmark(Description = "Service: first page sorted by TLS mode")]
+    public async Task<int> ServiceTlsModePage() =>
+        (await _destinations.ListAsync(new DestinationListQuery(SortBy: DestinationSortColumn.TlsMode, Take: 25))).Items.Count;
 
     [Benchmark(Description = "Render: Manage Destinations, first page (component + data + diff)")]
     public async Task<int> RenderFirstPage()

@@ -84,7 +84,6 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, I
         destination.Property(d => d.UpdatedBy).HasMaxLength(256);
         destination.Property(d => d.Version).IsConcurrencyToken();
         destination.Property(d => d.LastTestStatus).HasConversion<string>().HasMaxLength(32);
-        destination.HasIndex(d => d.UpdatedAtUtc);
         // The grid's sorts, column by column as DestinationListing orders them, so a page is read in index order and
         // LIMIT stops early instead of sorting every row.
         destination.Property(d => d.NameKey).IsRequired();
@@ -93,6 +92,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, I
         destination.HasIndex(d => new { d.NameKey, d.Id });
         destination.HasIndex(d => new { d.ServerNameKey, d.Port, d.Id });
         destination.HasIndex(d => new { d.DatabaseKey, d.Id });
+        destination.HasIndex(d => new { d.TypeId, d.Id });
+        destination.HasIndex(d => new { d.TlsMode, d.Id });
+        destination.HasIndex(d => new { d.UpdatedAtUtc, d.Id });
+        // Last test sorts never-tested first ("LastTestAtUtc IS NOT NULL", LastTestAtUtc, Id): an index on that expression
+        // is SQL in both migration sets (LastTestSortIndex), as EF's model has no expression indexes.
 
         var run = builder.Entity<ConnectionTestRunRecord>();
         run.ToTable("TestRuns");

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace DestinationPortal.Tests.Persistence;
 
 /// <summary>
-/// SQLite serves the grid's sorts from an index on the folded keys. What the filter and the sorts return is a contract run on
+/// SQLite serves every sort the grid offers from an index in its order (the folded keys; Type, TLS mode, last change; the
+/// last test's expression index, decision 52), so a page stops after its rows at any size. What the filter and the sorts return is a contract run on
 /// both stores: tests/DestinationPortal.IntegrationTests/Store/DestinationFilterMatrix.cs and DestinationSortMatrix.cs.
 /// </summary>
 public sealed class FoldedSortIndexTests : IAsyncLifetime, IDisposable
@@ -49,6 +50,12 @@ public sealed class FoldedSortIndexTests : IAsyncLifetime, IDisposable
     [InlineData(DestinationSortColumn.Name, true, "IX_Destinations_NameKey_Id")]
     [InlineData(DestinationSortColumn.Server, false, "IX_Destinations_ServerNameKey_Port_Id")]
     [InlineData(DestinationSortColumn.Database, true, "IX_Destinations_DatabaseKey_Id")]
+    [InlineData(DestinationSortColumn.Type, false, "IX_Destinations_TypeId_Id")]
+    [InlineData(DestinationSortColumn.TlsMode, true, "IX_Destinations_TlsMode_Id")]
+    [InlineData(DestinationSortColumn.UpdatedAt, false, "IX_Destinations_UpdatedAtUtc_Id")]
+    [InlineData(DestinationSortColumn.UpdatedAt, true, "IX_Destinations_UpdatedAtUtc_Id")]
+    [InlineData(DestinationSortColumn.LastTest, false, "IX_Destinations_LastTestOrder")]
+    [InlineData(DestinationSortColumn.LastTest, true, "IX_Destinations_LastTestOrder")]
     public async Task ListQuery_SortedPage_IsReadInIndexOrderWithoutSorting(DestinationSortColumn column, bool descending, string index)
     {
         await using var db = await _session.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();

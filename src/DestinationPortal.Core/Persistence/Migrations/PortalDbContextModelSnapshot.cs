@@ -379,11 +379,15 @@ namespace DestinationPortal.Core.Persistence.Migrations
                     b.HasIndex("NormalizedName")
                         .IsUnique();
 
-                    b.HasIndex("UpdatedAtUtc");
-
                     b.HasIndex("DatabaseKey", "Id");
 
                     b.HasIndex("NameKey", "Id");
+
+                    b.HasIndex("TlsMode", "Id");
+
+                    b.HasIndex("TypeId", "Id");
+
+                    b.HasIndex("UpdatedAtUtc", "Id");
 
                     b.HasIndex("ServerNameKey", "Port", "Id");
 

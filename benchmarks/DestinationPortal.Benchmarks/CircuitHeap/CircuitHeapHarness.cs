@@ -1,0 +1,205 @@
+using System.Globalization;
+using DestinationPortal.Core.ConnectionTesting;
+using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Persistence;
+using DestinationPortal.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace DestinationPortal.Benchmarks.CircuitHeap;
+
+/// <summary>
+/// Server heap per open Manage Destinations tab (issue 16): the published portal and a <c>dotnet new blazor</c> app
+/// (the reference, its interactive Counter page), each in its own process, N Chromium tabs open on one page each, a
+/// gcdump of the server at 0, 25 and 50 tabs. A tab is a circuit; what the tabs add to the live heap, divided by their
+/// number, is what one costs. BenchmarkDotNet cannot measure this: the cost is live memory in another process.
+/// </summary>
+internal static class CircuitHeapHarness
+{
+    private const string AdminName = "heap-admin";
+    private const string AdminPassword = "circuit heap admin passphrase";
+    private static readonly int[] Steps = [0, 25, 50];
+
+    /// <summary>The first tab of each variant, kept after the run.</summary>
+    private static readonly string ScreenshotDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "circuit-heap-screenshots")).FullName;
+
+    /// <param name="args">"circuit-heap", then optionally the page's path (default "destinations") and any number of
+    /// "--rev REV": commits of this repository, each published and measured in the same run (default: the working tree).</param>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var revisions = args.Select((a, i) => a == "--rev" && i + 1 < args.Length ? args[i + 1] : null).OfType<string>().ToList();
+        var pagePath = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && args[i] != "--rev").FirstOrDefault() ?? "destinations";
+        var work = Directory.CreateTempSubdirectory("circuit-heap-");
+        Console.WriteLine($"Working in {work.FullName}");
+        try
+        {
+            var variants = new List<(string Label, string Assembly)>();
+            var reference = Path.Combine(work.FullName, "reference");
+            await Shell.RunAsync("dotnet", ["new", "blazor", "-o", Path.Combine(work.FullName, "reference-src"), "-n", "HeapReference"]);
+            await Shell.RunAsync("dotnet", ["publish", Path.Combine(work.FullName, "reference-src"), "-c", "Release", "-o", reference]);
+            foreach (var revision in revisions)
+            {
+                var source = Directory.CreateDirectory(Path.Combine(work.FullName, $"src-{variants.Count}")).FullName;
+                await Shell.RunAsync("/bin/sh", ["-c", $"git -C '{RepositoryPaths.Root}' archive '{revision}' | tar -x -C '{source}'"]);
+                variants.Add(($"portal at {revision}", await PublishPortalAsync(source, Path.Combine(work.FullName, $"portal-{variants.Count}"))));
+            }
+
+            if (revisions.Count == 0)
+            {
+                variants.Add(("portal (working tree)", await PublishPortalAsync(RepositoryPaths.Root, Path.Combine(work.FullName, "portal"))));
+            }
+
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                Headless = true,
+                ExecutablePath = "/usr/bin/chromium",
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            });
+
+            var results = new List<(string, IReadOnlyDictionary<int, long>)>
+            {
+                ("reference: dotnet new blazor, /counter", await MeasureAsync(browser, Path.Combine(reference, "HeapReference.dll"), null, "counter", work.FullName, "reference")),
+            };
+            foreach (var (label, assembly) in variants)
+            {
+                var data = Directory.CreateDirectory(Path.Combine(work.FullName, "data-" + results.Count)).FullName;
+                results.Add(($"{label}, /{pagePath}", await MeasureAsync(browser, assembly, data, pagePath, work.FullName, "portal-" + results.Count)));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Load (uptime): {await Shell.RunAsync("uptime", [])}");
+            foreach (var (what, heap) in results)
+            {
+                Report(what, heap);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> PublishPortalAsync(string source, string output)
+    {
+        await Shell.RunAsync("dotnet", ["publish", Path.Combine(source, "src", "DestinationPortal.Web"), "-c", "Release", "-o", output,
+            "--artifacts-path", output + "-artifacts"]);
+        return Path.Combine(output, "DestinationPortal.Web.dll");
+    }
+
+    private static void Report(string what, IReadOnlyDictionary<int, long> heap)
+    {
+        var first = (heap[25] - heap[0]) / 25.0 / 1024;
+        var second = (heap[50] - heap[25]) / 25.0 / 1024;
+        var overall = (heap[50] - heap[0]) / 50.0 / 1024;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what}: heap {heap[0] / 1024} KB at 0 tabs, {heap[25] / 1024} KB at 25, {heap[50] / 1024} KB at 50; per tab {first:F0} KB (0->25), {second:F0} KB (25->50), {overall:F0} KB (0->50)"));
+    }
+
+    // data: the portal's data directory (it signs in and seeds 25 destinations), or null for the reference app.
+    private static async Task<IReadOnlyDictionary<int, long>> MeasureAsync(
+        IBrowser browser, string assembly, string? data, string path, string gcdumps, string label)
+    {
+        var environment = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>
+        {
+            ["Portal__DataDirectory"] = data,
+            ["Portal__Admin__UserName"] = AdminName,
+            ["Portal__Admin__Password"] = AdminPassword,
+        };
+        await using var running = new ServerProcess(assembly, environment);
+        var baseUrl = await running.StartAsync();
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
+        var heap = new Dictionary<int, long>();
+        var open = 0;
+        foreach (var step in Steps)
+        {
+            for (; open < step; open++)
+            {
+                var page = await context.NewPageAsync();
+                if (data is not null && open == 0)
+                {
+                    // After the app's own start-up migrated the store (each variant its own schema): rows only, through EF.
+                    await SeedAsync(data, count: 25);
+                    // The first tab signs in (static rendering) and is then one of the measured tabs.
+                    await page.GotoAsync("account/signin");
+                    await page.GetByLabel("User name").FillAsync(AdminName);
+                    await page.GetByLabel("Password").FillAsync(AdminPassword);
+                    await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+                    await page.WaitForURLAsync(url => !url.Contains("signin", StringComparison.OrdinalIgnoreCase));
+                }
+
+                await page.GotoAsync(path);
+                await WaitUntilInteractiveAsync(page, data is null);
+                if (open == 0)
+                {
+                    // To compare the variants by eye: the markup changed, the page must not look different.
+                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, label + ".png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
+                }
+            }
+
+            heap[step] = await GcDump.LiveHeapBytesAsync(running.ProcessId, Path.Combine(gcdumps, $"{label}-{step}.gcdump"));
+            Console.WriteLine($"{label}: {step} tabs, {heap[step] / 1024} KB live heap");
+        }
+
+        return heap;
+    }
+
+    // Both pages show their content only once the circuit runs: the grid loads its rows from the circuit; the counter
+    // counts a click only then (its button is already in the prerendered page).
+    private static async Task WaitUntilInteractiveAsync(IPage page, bool reference)
+    {
+        if (reference)
+        {
+            var button = page.Locator("button.btn-primary");
+            var status = page.Locator("p[role=status]");
+            for (var attempt = 0; attempt < 600 && (await status.InnerTextAsync()).Contains("Current count: 0", StringComparison.Ordinal); attempt++)
+            {
+                if (attempt % 10 == 0)
+                {
+                    await button.ClickAsync();
+                }
+
+                await page.WaitForTimeoutAsync(100);
+            }
+        }
+        else
+        {
+            await page.Locator("tbody tr.mud-table-row >> nth=24").WaitForAsync(new() { Timeout = 60_000 });
+        }
+    }
+
+    // Rows as the grid shows them at their heaviest: a chip for a finished test, the no-password mark on some.
+    private static async Task SeedAsync(string dataDirectory, int count)
+    {
+        await using var services = new ServiceCollection().AddBenchmarkPortal(dataDirectory).BuildServiceProvider();
+        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var now = DateTime.UtcNow;
+        for (var i = 0; i < count; i++)
+        {
+            var destination = new Destination
+            {
+                Id = Guid.CreateVersion7(),
+                CreatedAtUtc = now,
+                CreatedBy = "seed",
+                UpdatedAtUtc = now.AddMinutes(-i),
+                UpdatedBy = "seed",
+                Version = Guid.NewGuid(),
+            };
+            destination.Apply(new DestinationDefinition($"sales-{i:00}", PostgreSqlDestinationType.Id, $"pg-{i}.corp.local", TlsMode.VerifyFull,
+                null, 5432, i % 2 == 0, "loader", $"db_{i}", null, 10, "postgres"));
+            if (i % 3 != 2)
+            {
+                destination.RecordTest(i % 3 == 0 ? LastTestStatus.Passed : LastTestStatus.Failed, now.AddMinutes(-i));
+            }
+
+            db.Destinations.Add(destination);
+        }
+
+        await db.SaveChangesAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
