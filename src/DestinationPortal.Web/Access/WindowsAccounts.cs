@@ -28,6 +28,7 @@ public sealed class WindowsAccounts(
     public async Task<WindowsSignInResult> ResolveAsync(string principal)
     {
         var user = await users.FindByLoginAsync(LoginProvider, principal);
+        var linked = false;
         if (user is null)
         {
             if (options.Value.UserNameFor(principal) is not { } userName || UserNameRule.Problem(userName) is not null)
@@ -42,6 +43,7 @@ public sealed class WindowsAccounts(
             }
 
             user = result.User;
+            linked = result.Linked;
         }
 
         if (user.IsDisabled)
@@ -49,7 +51,7 @@ public sealed class WindowsAccounts(
             return await RefuseAsync(user.UserName!, ExternalRefusal.Disabled, $"account disabled ({principal})");
         }
 
-        return new(user, null);
+        return new(user, null, linked);
     }
 
     private async Task<WindowsSignInResult> LinkOrCreateAsync(string principal, string userName)
