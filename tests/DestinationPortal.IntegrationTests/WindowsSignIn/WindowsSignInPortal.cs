@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using DestinationPortal.Core.Access;
 using DestinationPortal.Core.Auditing;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.IntegrationTests.Hosting;
-using DestinationPortal.IntegrationTests.Kerberos;
 using Microsoft.EntityFrameworkCore;
 
 namespace DestinationPortal.IntegrationTests.WindowsSignIn;
@@ -39,8 +37,7 @@ public sealed class WindowsSignInPortal : IAsyncLifetime
             var httpKeytab = await _realm.AddPrincipalWithKeytabAsync("HTTP/localhost", "http.keytab");
             foreach (var person in new[] { PreCreated, Stranger })
             {
-                var keytab = await _realm.AddPrincipalWithKeytabAsync(person, $"{person}.keytab");
-                await KinitAsync(person, keytab);
+                await _realm.KinitAsync(person, await _realm.AddPrincipalWithKeytabAsync(person, $"{person}.keytab"), TicketCache(person));
             }
 
             _store = await PortalStore.SqliteAsync();
@@ -116,21 +113,4 @@ public sealed class WindowsSignInPortal : IAsyncLifetime
     }
 
     private string TicketCache(string person) => $"FILE:{Path.Combine(WorkDirectory, person + ".cc")}";
-
-    // A person's own ticket, the way logging on to a Windows domain leaves one: kinit with the principal's key.
-    private async Task KinitAsync(string person, string keytab)
-    {
-        var start = new ProcessStartInfo("/usr/bin/kinit", ["-k", "-t", keytab, $"{person}@{KerberosRealm.Name}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["KRB5_CONFIG"] = _realm!.ConfigFile;
-        start.Environment["KRB5CCNAME"] = TicketCache(person);
-        using var kinit = Process.Start(start)!;
-        var error = kinit.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await kinit.WaitForExitAsync(limit.Token);
-        Assert.True(kinit.ExitCode == 0, $"kinit {person} failed: {await error}\n{_realm.KdcLog}");
-    }
 }

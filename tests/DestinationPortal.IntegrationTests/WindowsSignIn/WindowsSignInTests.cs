@@ -1,5 +1,4 @@
 using DestinationPortal.Core.Auditing;
-using DestinationPortal.IntegrationTests.Kerberos;
 using DestinationPortal.Web.Access;
 using Microsoft.EntityFrameworkCore;
 
