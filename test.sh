@@ -16,6 +16,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [[ -x /usr/sbin/krb5kdc ]] || missing+=(krb5-kdc)
 [[ -x /usr/sbin/kadmin.local ]] || missing+=(krb5-admin-server)
 [[ -x /usr/bin/kinit ]] || missing+=(krb5-user)
+# Windows sign-in tests use Debian's curl (built with GSS-API) as the browser that answers the Negotiate challenge.
+[[ -x /usr/bin/curl ]] || missing+=(curl)
 # End-to-end tests drive Debian's Chromium: Playwright cannot download its own browser on these machines.
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 # Scale-out tests (issue 14) start throwaway Redis servers and an HAProxy in front of two portals.

@@ -53,6 +53,7 @@ public static class AccessEndpoints
         }).RequireAuthorization(PortalPolicies.ViewAudit);
 
         endpoints.MapPortalExternalSignIn();
+        endpoints.MapPortalWindowsSignIn();
         return endpoints;
     }
 

@@ -16,6 +16,12 @@ public enum ExternalRefusal
     NoUserName,
     NameTaken,
     Disabled,
+
+    /// <summary>Windows sign-in: no portal user of the principal's name, and unknown users are not created.</summary>
+    UnknownUser,
+
+    /// <summary>Windows sign-in: the principal is not a user of the configured realm.</summary>
+    OtherRealm,
 }
 
 public sealed record ExternalSignInResult(PortalUser? User, ExternalRefusal? Refusal);

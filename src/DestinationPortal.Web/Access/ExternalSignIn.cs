@@ -124,7 +124,12 @@ public static class ExternalSignIn
 
         await check.RecordSignInAsync(user, "via OpenID Connect");
         await signIn.SignInAsync(user, isPersistent: false);
+        return SameSiteHop(text, returnUrl);
+    }
 
+    /// <summary>The answer that carries a new session cookie at the end of a sign-in another site may have started.</summary>
+    internal static IResult SameSiteHop(IStringLocalizer<AccountText> text, string? returnUrl)
+    {
         // This response still belongs to the redirect chain the provider started, so the browser withholds the new
         // SameSite=Strict session cookie on a redirect from here. A page that moves on by itself starts a same-site
         // navigation, which carries the cookie. A meta refresh, because the content security policy allows no inline script.

@@ -39,6 +39,7 @@ public static class PortalAccessServiceCollectionExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
         new Microsoft.AspNetCore.Authentication.AuthenticationBuilder(services).AddPortalExternalSignIn();
+        services.AddPortalWindowsSignIn();
 
         services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<PortalAccessOptions>>((cookie, access) =>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace DestinationPortal.IntegrationTests.Kerberos;
+namespace DestinationPortal.TestSupport;
 
 /// <summary>
 /// A throwaway MIT Kerberos realm on loopback: its own krb5.conf and kdc.conf (KRB5_CONFIG, KRB5_KDC_PROFILE), database
@@ -16,6 +16,7 @@ public sealed class KerberosRealm : IAsyncDisposable
     private const string KdcBinary = "/usr/sbin/krb5kdc";
     private const string AdminBinary = "/usr/sbin/kadmin.local";
     private const string DatabaseBinary = "/usr/sbin/kdb5_util";
+    private const string KinitBinary = "/usr/bin/kinit";
     private static readonly TimeSpan s_commandLimit = TimeSpan.FromSeconds(30);
 
     private readonly string _directory;
@@ -79,6 +80,13 @@ public sealed class KerberosRealm : IAsyncDisposable
         await RunAsync(AdminBinary, ["-r", Name, "-q", $"ktadd -k {keytab} {principal}@{Name}"]);
         return keytab;
     }
+
+    /// <summary>
+    /// Puts a ticket-granting ticket for <paramref name="principal"/> into <paramref name="ticketCache"/> (KRB5CCNAME
+    /// syntax), got with the key in <paramref name="keytab"/>: the ticket a person's domain logon leaves behind.
+    /// </summary>
+    public Task KinitAsync(string principal, string keytab, string ticketCache) =>
+        RunAsync(KinitBinary, ["-k", "-t", keytab, $"{principal}@{Name}"], new Dictionary<string, string> { ["KRB5CCNAME"] = ticketCache });
 
     /// <summary>Creates a principal the KDC knows but whose key is in no keytab.</summary>
     public Task AddPrincipalAsync(string principal) => RunAsync(AdminBinary, ["-r", Name, "-q", $"addprinc -randkey {principal}@{Name}"]);
@@ -183,10 +191,10 @@ public sealed class KerberosRealm : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(string executable, IReadOnlyList<string> arguments)
+    private async Task RunAsync(string executable, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(executable, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in _environment)
+        foreach (var (key, value) in environment is null ? _environment : _environment.Concat(environment))
         {
             start.Environment[key] = value;
         }
