@@ -41,6 +41,7 @@ public static class ExternalSignIn
         // The handler is registered always but exists as a scheme only when configured: an unconfigured OpenID Connect
         // scheme would fail every request (remote handlers are asked on each request whether it is their callback).
         services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, PortalAuthenticationSchemes>());
+        services.AddOptions<SecurityStampValidatorOptions>().Configure(ExternalSignOut.KeepAuthenticationMethod);
     }
 
     private static void Configure(OpenIdConnectOptions oidc, OidcSignInOptions settings)
@@ -76,6 +77,7 @@ public static class ExternalSignIn
         oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         oidc.NonceCookie.SameSite = SameSiteMode.Lax;
         oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        ExternalSignOut.Configure(oidc);
         oidc.Events.OnRemoteFailure = async context =>
         {
             context.HandleResponse();
@@ -123,7 +125,8 @@ public static class ExternalSignIn
         }
 
         await check.RecordSignInAsync(user, "via OpenID Connect");
-        await signIn.SignInAsync(user, isPersistent: false);
+        // The scheme rides in the session cookie as its authentication method: sign-out reads it (ExternalSignOut).
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: Scheme);
 
         // This response still belongs to the redirect chain the provider started, so the browser withholds the new
         // SameSite=Strict session cookie on a redirect from here. A page that moves on by itself starts a same-site
