@@ -65,11 +65,16 @@ public sealed class OidcProvider : IAsyncDisposable
 
     public void SetPerson(string subject, string userName, params string[] groups) => People[subject] = new(subject, userName, groups);
 
-    /// <summary>Starts the provider; <paramref name="portalRedirectUri"/> is the portal's callback (e.g. http://localhost/signin-oidc).</summary>
-    public static async Task<OidcProvider> StartAsync(Uri portalRedirectUri)
+    /// <summary>
+    /// Starts the provider; <paramref name="portalRedirectUri"/> is the portal's callback (e.g. http://localhost/signin-oidc).
+    /// <paramref name="address"/> (a loopback address, 127.0.0.1 unless given) lets a browser test put the provider on
+    /// another site than the portal.
+    /// </summary>
+    public static async Task<OidcProvider> StartAsync(Uri portalRedirectUri, System.Net.IPAddress? address = null)
     {
-        var port = FreePort();
-        var authority = $"http://127.0.0.1:{port}/";
+        address ??= System.Net.IPAddress.Loopback;
+        var port = FreePort(address);
+        var authority = $"http://{address}:{port}/";
         var secret = "oidc-test-secret-" + Guid.NewGuid().ToString("N");
         var store = new SqliteConnection("Data Source=:memory:");
         await store.OpenAsync();
@@ -129,9 +134,9 @@ public sealed class OidcProvider : IAsyncDisposable
         await _store.DisposeAsync();
     }
 
-    private static int FreePort()
+    private static int FreePort(System.Net.IPAddress address)
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var listener = new System.Net.Sockets.TcpListener(address, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
