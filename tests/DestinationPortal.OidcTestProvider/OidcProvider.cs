@@ -55,13 +55,26 @@ public sealed class OidcProvider : IAsyncDisposable
     /// <summary>When set, id tokens name this audience instead of the client that asked (a token meant for another application).</summary>
     public string? IdTokenAudienceOverride { get; set; }
 
+    /// <summary>How many sign-outs (RP-initiated logout) the end-session endpoint accepted: a request with an unregistered post_logout_redirect_uri never counts.</summary>
+    public int EndSessionRequests => _endSessionRequests;
+
+    /// <summary>The parameters of the last end-session request, as the provider read them.</summary>
+    public IReadOnlyDictionary<string, string?> LastEndSessionRequest { get; private set; } = new Dictionary<string, string?>();
+
+    private int _endSessionRequests;
+
     public void SetPerson(string subject, string userName, params string[] groups) => People[subject] = new(subject, userName, groups);
 
-    /// <summary>Starts the provider; <paramref name="portalRedirectUri"/> is the portal's callback (e.g. http://localhost/signin-oidc).</summary>
-    public static async Task<OidcProvider> StartAsync(Uri portalRedirectUri)
+    /// <summary>
+    /// Starts the provider; <paramref name="portalRedirectUri"/> is the portal's callback (e.g. http://localhost/signin-oidc).
+    /// <paramref name="address"/> (a loopback address, 127.0.0.1 unless given) lets a browser test put the provider on
+    /// another site than the portal.
+    /// </summary>
+    public static async Task<OidcProvider> StartAsync(Uri portalRedirectUri, System.Net.IPAddress? address = null)
     {
-        var port = FreePort();
-        var authority = $"http://127.0.0.1:{port}/";
+        address ??= System.Net.IPAddress.Loopback;
+        var port = FreePort(address);
+        var authority = $"http://{address}:{port}/";
         var secret = "oidc-test-secret-" + Guid.NewGuid().ToString("N");
         var store = new SqliteConnection("Data Source=:memory:");
         await store.OpenAsync();
@@ -76,7 +89,7 @@ public sealed class OidcProvider : IAsyncDisposable
             .AddServer(options =>
             {
                 options.SetIssuer(new Uri(authority));
-                options.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
+                options.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token").SetEndSessionEndpointUris("connect/endsession");
                 options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 options.RegisterScopes(Scopes.OpenId, Scopes.Profile, GroupsClaim);
                 options.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
@@ -94,12 +107,13 @@ public sealed class OidcProvider : IAsyncDisposable
                     .SetOrder(OpenIddictServerHandlers.PrepareIdentityTokenPrincipal.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
                 // Test only: the portal and this provider talk plain HTTP on loopback.
-                options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
+                options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough().DisableTransportSecurityRequirement();
             });
 
         var app = builder.Build();
         provider = new OidcProvider(app, store, authority, secret);
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], provider.AuthorizeAsync);
+        app.MapMethods("/connect/endsession", [HttpMethods.Get, HttpMethods.Post], provider.EndSession);
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -120,9 +134,9 @@ public sealed class OidcProvider : IAsyncDisposable
         await _store.DisposeAsync();
     }
 
-    private static int FreePort()
+    private static int FreePort(System.Net.IPAddress address)
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var listener = new System.Net.Sockets.TcpListener(address, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
@@ -133,10 +147,13 @@ public sealed class OidcProvider : IAsyncDisposable
         ClientSecret = secret,
         ClientType = ClientTypes.Confidential,
         RedirectUris = { redirectUri },
+        // Where the portal's OpenID Connect handler expects the browser back after the provider's sign-out.
+        PostLogoutRedirectUris = { new Uri(redirectUri, "/signout-callback-oidc") },
         Permissions =
         {
             Permissions.Endpoints.Authorization,
             Permissions.Endpoints.Token,
+            Permissions.Endpoints.EndSession,
             Permissions.GrantTypes.AuthorizationCode,
             Permissions.ResponseTypes.Code,
             Permissions.Scopes.Profile,
@@ -160,5 +177,16 @@ public sealed class OidcProvider : IAsyncDisposable
         identity.SetScopes(request.GetScopes());
         identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    // OpenIddict has already validated the request (client, post_logout_redirect_uri) when it reaches here. The provider
+    // keeps no session of its own (the person at the keyboard signs in afresh each time), so this only records the call
+    // and lets OpenIddict redirect back to the post_logout_redirect_uri with the state.
+    private IResult EndSession(HttpContext context)
+    {
+        var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        LastEndSessionRequest = request.GetParameters().ToDictionary(p => p.Key, p => (string?)p.Value);
+        Interlocked.Increment(ref _endSessionRequests);
+        return Results.SignOut(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 }

@@ -32,8 +32,10 @@ public static class AccessEndpoints
                 await audit.WriteAsync(audit.Entry(AuditActions.SignOut));
             }
 
+            // Asked before the cookie goes: whether the session came from the provider is one of its claims.
+            var atProvider = await ExternalSignOut.AtProviderAsync(context);
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect(PortalAccessServiceCollectionExtensions.SignInPath);
+            return atProvider ? ExternalSignOut.SignOutAtProvider() : Results.LocalRedirect(PortalAccessServiceCollectionExtensions.SignInPath);
         }).DisableAntiforgery().AddEndpointFilter(RequireAntiforgery);
 
         endpoints.MapPost("/api/auth/tokens", IssueTokenAsync)

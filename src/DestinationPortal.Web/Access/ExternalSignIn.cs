@@ -76,6 +76,7 @@ public static class ExternalSignIn
         oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         oidc.NonceCookie.SameSite = SameSiteMode.Lax;
         oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        ExternalSignOut.Configure(oidc);
         oidc.Events.OnRemoteFailure = async context =>
         {
             context.HandleResponse();
@@ -123,7 +124,8 @@ public static class ExternalSignIn
         }
 
         await check.RecordSignInAsync(user, "via OpenID Connect");
-        await signIn.SignInAsync(user, isPersistent: false);
+        // The scheme rides in the session cookie as its authentication method: sign-out reads it (ExternalSignOut).
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: Scheme);
         return SameSiteHop(text, returnUrl);
     }
 

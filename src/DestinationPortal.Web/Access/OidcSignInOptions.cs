@@ -40,6 +40,12 @@ public sealed class OidcSignInOptions : IValidatableObject
     /// <summary>Off only for a provider on loopback in tests: in production the discovery document must come over HTTPS.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
+    /// <summary>
+    /// Signing out of a session that came from the provider also ends the person's session at the provider, through its
+    /// end_session_endpoint, when its discovery document names one. Off: the portal signs out only itself.
+    /// </summary>
+    public bool SignOutAtProvider { get; set; } = true;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Authority);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

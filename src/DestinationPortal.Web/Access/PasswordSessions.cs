@@ -20,14 +20,21 @@ internal static class PasswordSessions
 
     /// <summary>
     /// The cookie's security-stamp check rebuilds the principal from the user store, which knows nothing of how the
-    /// session began: the method claim is carried over, or a password session would pass for another kind after a minute.
+    /// session began: every authentication method claim is carried over. Otherwise a password session would pass for
+    /// another kind after a revalidation, and a session from the company's provider would sign out locally only
+    /// (<see cref="ExternalSignOut"/>). The one handler for both: Identity keeps a single OnRefreshingPrincipal.
     /// </summary>
     public static Task KeepMethodAsync(SecurityStampRefreshingPrincipalContext context)
     {
-        if (context.CurrentPrincipal is { } current && IsPasswordSession(current)
-            && context.NewPrincipal?.Identity is ClaimsIdentity identity && !IsPasswordSession(context.NewPrincipal))
+        if (context.NewPrincipal?.Identity is ClaimsIdentity renewed && context.CurrentPrincipal is { } current)
         {
-            identity.AddClaim(new Claim(ClaimTypes.AuthenticationMethod, PortalAuthenticationOptions.PasswordMethod));
+            foreach (var method in current.FindAll(ClaimTypes.AuthenticationMethod))
+            {
+                if (!renewed.HasClaim(ClaimTypes.AuthenticationMethod, method.Value))
+                {
+                    renewed.AddClaim(new Claim(ClaimTypes.AuthenticationMethod, method.Value));
+                }
+            }
         }
 
         return Task.CompletedTask;

@@ -9,32 +9,47 @@ public static class PortalAccessMiddleware
     // sets style attributes. connect-src 'self' covers the circuit's same-origin WebSocket.
     private const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'{0}; object-src 'none'";
+
+    /// <summary>
+    /// The policy, with the OpenID Connect provider's origin allowed as a form target when one is configured: the sign-in
+    /// and sign-out buttons are forms that the portal answers with a redirect to the provider, and browsers hold the
+    /// redirect to form-action too (Chromium stops it silently and the person stays on the sign-in page).
+    /// </summary>
+    internal static string PolicyFor(OidcSignInOptions oidc) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, ContentSecurityPolicy,
+            oidc.IsConfigured && Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
+                ? " " + authority.GetLeftPart(UriPartial.Authority)
+                : "");
 
     /// <summary>Security headers on every response.</summary>
-    public static IApplicationBuilder UsePortalSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    public static IApplicationBuilder UsePortalSecurityHeaders(this IApplicationBuilder app)
     {
-        context.Response.OnStarting(() =>
+        var policy = PolicyFor(app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OidcSignInOptions>>().Value);
+        return app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), clipboard-write=(self)";
-            // API answers and pages show destinations, users and the audit trail: no browser or proxy cache keeps a copy.
-            // Static files keep the caching MapStaticAssets gives them.
-            if (context.Request.Path.StartsWithSegments("/api")
-                || context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            context.Response.OnStarting(() =>
             {
-                headers.CacheControl = "no-store";
-            }
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = policy;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), clipboard-write=(self)";
+                // API answers and pages show destinations, users and the audit trail: no browser or proxy cache keeps a copy.
+                // Static files keep the caching MapStaticAssets gives them.
+                if (context.Request.Path.StartsWithSegments("/api")
+                    || context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    headers.CacheControl = "no-store";
+                }
 
-            return Task.CompletedTask;
+                return Task.CompletedTask;
+            });
+            return next(context);
         });
-        return next(context);
-    });
+    }
 
     /// <summary>
     /// Only pages of the portal's own origin may open the circuit (/_blazor) or the hub: a browser always sends Origin

@@ -44,6 +44,9 @@ internal sealed class OidcBrowser : IDisposable
         }
     }
 
+    /// <summary>Follows a redirect the portal sent to the provider (the browser's next hop there), with the provider's cookies.</summary>
+    public Task<HttpResponseMessage> AtProviderAsync(Uri location) => _provider.GetAsync(location);
+
     public void Dispose()
     {
         _provider.Dispose();

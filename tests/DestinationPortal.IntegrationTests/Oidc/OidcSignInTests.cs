@@ -22,20 +22,23 @@ public sealed class OidcPortal : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Provider = await OidcProvider.StartAsync(new Uri("http://localhost/signin-oidc"));
-        App = new PortalApp(new Dictionary<string, string?>
-        {
-            ["Portal:Authentication:Oidc:Authority"] = Provider.Authority,
-            ["Portal:Authentication:Oidc:ClientId"] = OidcProvider.ClientId,
-            ["Portal:Authentication:Oidc:ClientSecret"] = Provider.ClientSecret,
-            ["Portal:Authentication:Oidc:Scopes:0"] = OidcProvider.GroupsClaim,
-            ["Portal:Authentication:Oidc:RequireHttpsMetadata"] = "false",
-            ["Portal:Authentication:Oidc:DisplayName"] = "Test Identity",
-            ["Portal:Authentication:Oidc:RoleMapping:Administrator:0"] = AdminGroup,
-            ["Portal:Authentication:Oidc:RoleMapping:Editor:0"] = EditorGroup,
-            ["Portal:Authentication:Oidc:RoleMapping:Viewer:0"] = ViewerGroup,
-        });
+        App = new PortalApp(Settings(Provider));
         _ = App.Server;
     }
+
+    /// <summary>The portal's settings for <paramref name="provider"/>, with the three groups mapped.</summary>
+    public static Dictionary<string, string?> Settings(OidcProvider provider) => new()
+    {
+        ["Portal:Authentication:Oidc:Authority"] = provider.Authority,
+        ["Portal:Authentication:Oidc:ClientId"] = OidcProvider.ClientId,
+        ["Portal:Authentication:Oidc:ClientSecret"] = provider.ClientSecret,
+        ["Portal:Authentication:Oidc:Scopes:0"] = OidcProvider.GroupsClaim,
+        ["Portal:Authentication:Oidc:RequireHttpsMetadata"] = "false",
+        ["Portal:Authentication:Oidc:DisplayName"] = "Test Identity",
+        ["Portal:Authentication:Oidc:RoleMapping:Administrator:0"] = AdminGroup,
+        ["Portal:Authentication:Oidc:RoleMapping:Editor:0"] = EditorGroup,
+        ["Portal:Authentication:Oidc:RoleMapping:Viewer:0"] = ViewerGroup,
+    };
 
     public async Task DisposeAsync()
     {
