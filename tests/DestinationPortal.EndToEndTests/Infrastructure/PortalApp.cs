@@ -17,12 +17,12 @@ public sealed class PortalApp : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    private PortalApp(string publishDirectory, string dataDirectory, IReadOnlyDictionary<string, string> environment)
+    private PortalApp(string publishDirectory, string dataDirectory, IReadOnlyDictionary<string, string> environment, int? port)
     {
         _publishDirectory = publishDirectory;
         _environment = environment;
         DataDirectory = dataDirectory;
-        Port = FreePort.Next();
+        Port = port ?? FreePort.Next();
         BaseUrl = new Uri($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
     }
 
@@ -35,10 +35,13 @@ public sealed class PortalApp : IAsyncDisposable
     /// <summary>Everything the app wrote to stdout and stderr, across restarts.</summary>
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts the app and returns once Kestrel listens and /health answers 200.</summary>
-    public static async Task<PortalApp> StartAsync(string publishDirectory, string dataDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the app and returns once Kestrel listens and /health answers 200; on <paramref name="port"/> when a peer
+    /// started first must know the portal's address (an OpenID Connect provider its redirect URI), else on a free one.
+    /// </summary>
+    public static async Task<PortalApp> StartAsync(string publishDirectory, string dataDirectory, IReadOnlyDictionary<string, string> environment, int? port = null)
     {
-        var app = new PortalApp(publishDirectory, dataDirectory, environment);
+        var app = new PortalApp(publishDirectory, dataDirectory, environment, port);
         await app.StartAgainAsync();
         return app;
     }

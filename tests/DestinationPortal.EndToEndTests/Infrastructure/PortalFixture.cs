@@ -100,9 +100,9 @@ public sealed class PortalFixture : IAsyncLifetime
 
     /// <summary>
     /// Another portal from the same published output with its own empty data directory, stopped with the fixture.
-    /// <paramref name="environment"/> adds to (or overrides) <see cref="AppEnvironment"/>.
+    /// <paramref name="environment"/> adds to (or overrides) <see cref="AppEnvironment"/>; <paramref name="port"/> as in <see cref="PortalApp.StartAsync"/>.
     /// </summary>
-    public async Task<PortalApp> StartAppAsync(IReadOnlyDictionary<string, string>? environment = null)
+    public async Task<PortalApp> StartAppAsync(IReadOnlyDictionary<string, string>? environment = null, int? port = null)
     {
         var data = Path.Combine(_work.FullName, "data-" + Guid.NewGuid().ToString("N")[..8]);
         var merged = new Dictionary<string, string>(AppEnvironment);
@@ -111,7 +111,7 @@ public sealed class PortalFixture : IAsyncLifetime
             merged[name] = value;
         }
 
-        var app = await PortalApp.StartAsync(PublishDirectory, data, merged);
+        var app = await PortalApp.StartAsync(PublishDirectory, data, merged, port);
         _apps.Add(app);
         return app;
     }
