@@ -133,9 +133,10 @@ public sealed class OidcJourneys(PortalFixture portal, OidcPortal oidc) : IClass
         var userName = $"oidc-scripter-{Unique.Token()}";
         Provider.SetPerson($"sub-{userName}", userName, OidcPortal.EditorGroup);
         var page = await NewPageAsync();
-        await page.GotoAsync("account/tokens");
+        await page.GotoAsync("destinations");
         await SignInWithProviderAsync(page, $"sub-{userName}");
         await PortalSession.WaitForInteractiveAsync(page);
+        await PortalSession.GoToAsync(page, "account/tokens");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API tokens" })).ToBeVisibleAsync();
         await page.GetByLabel("Token name").FillAsync("nightly");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
@@ -165,7 +166,9 @@ public sealed class OidcJourneys(PortalFixture portal, OidcPortal oidc) : IClass
     private async Task SignInWithProviderAsync(IPage page, string subject)
     {
         Provider.PersonAtKeyboard = subject;
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in with {OidcPortal.DisplayName}" }).ClickAsync();
+        // The click waits for the whole chain to commit: challenge, discovery, authorize, code redemption and mapping,
+        // two processes each cold on their first sign-in. 20 s was too short on a loaded machine (a bound, not a speed check).
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in with {OidcPortal.DisplayName}" }).ClickAsync(new() { Timeout = 90_000 });
     }
 
     private async Task<IPage> NewPageAsync()
