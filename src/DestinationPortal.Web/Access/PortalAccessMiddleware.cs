@@ -7,9 +7,11 @@ public static class PortalAccessMiddleware
 {
     // As strict as Blazor Server and MudBlazor allow: no inline or foreign script; inline styles only because MudBlazor
     // sets style attributes. connect-src 'self' covers the circuit's same-origin WebSocket.
-    private const string ContentSecurityPolicy =
+    private const string PolicyBeforeFormAction =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'{0}; object-src 'none'";
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+    private const string PolicyAfterFormAction = "; object-src 'none'";
 
     /// <summary>
     /// The policy, with the OpenID Connect provider's origin allowed as a form target when one is configured: the sign-in
@@ -17,10 +19,9 @@ public static class PortalAccessMiddleware
     /// redirect to form-action too (Chromium stops it silently and the person stays on the sign-in page).
     /// </summary>
     internal static string PolicyFor(OidcSignInOptions oidc) =>
-        string.Format(System.Globalization.CultureInfo.InvariantCulture, ContentSecurityPolicy,
-            oidc.IsConfigured && Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
-                ? " " + authority.GetLeftPart(UriPartial.Authority)
-                : "");
+        PolicyBeforeFormAction
+        + (oidc.IsConfigured && Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority) ? " " + authority.GetLeftPart(UriPartial.Authority) : "")
+        + PolicyAfterFormAction;
 
     /// <summary>Security headers on every response.</summary>
     public static IApplicationBuilder UsePortalSecurityHeaders(this IApplicationBuilder app)
