@@ -31,7 +31,7 @@ public sealed class PortalSession(PortalApp app)
     {
         await page.GetByLabel("User name").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
     /// <summary>Goes to a portal address (relative, like "destinations/…") in an already open tab and waits until it is interactive.</summary>
