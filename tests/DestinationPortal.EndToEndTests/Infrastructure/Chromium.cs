@@ -15,23 +15,9 @@ internal static class Chromium
     private static readonly string[] Arguments =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => LaunchAsync(playwright, [], new Dictionary<string, string>());
-
-    /// <summary>
-    /// With extra flags (policies such as <c>--auth-server-allowlist</c>) and environment variables on top of this
-    /// process's, minus its Kerberos ones: Chromium reads KRB5CCNAME and KRB5_CONFIG once, when it loads GSSAPI.
-    /// </summary>
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
-        var options = new BrowserTypeLaunchOptions { Headless = true, Args = [.. Arguments, .. arguments] };
-        if (environment.Count > 0)
-        {
-            var inherited = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                .Select(e => KeyValuePair.Create((string)e.Key, (string?)e.Value ?? ""))
-                .Where(e => !e.Key.StartsWith("KRB5", StringComparison.Ordinal) && !environment.ContainsKey(e.Key));
-            options.Env = [.. inherited, .. environment];
-        }
-
+        var options = new BrowserTypeLaunchOptions { Headless = true, Args = Arguments };
         if (File.Exists(DebianExecutable))
         {
             options.ExecutablePath = DebianExecutable;
