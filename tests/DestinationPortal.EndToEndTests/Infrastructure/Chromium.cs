@@ -32,6 +32,30 @@ internal static class Chromium
         return playwright.Chromium.LaunchAsync(options);
     }
 
+    /// <summary>
+    /// A browser with a profile of its own (not an off-the-record context), extra flags such as
+    /// <c>--auth-server-allowlist</c>, and environment variables on top of this process's minus its Kerberos ones:
+    /// Chromium reads KRB5CCNAME and KRB5_CONFIG when it loads GSSAPI. A Playwright context is off the record, and there
+    /// Chromium answers a Negotiate challenge with ERR_UNSUPPORTED_AUTH_SCHEME (seen in its net log), as a browser in
+    /// incognito mode does without the ambient-authentication policy.
+    /// </summary>
+    public static Task<IBrowserContext> LaunchWithProfileAsync(
+        IPlaywright playwright, string profileDirectory, string baseUrl, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var inherited = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => KeyValuePair.Create((string)e.Key, (string?)e.Value ?? ""))
+            .Where(e => !e.Key.StartsWith("KRB5", StringComparison.Ordinal) && !environment.ContainsKey(e.Key));
+        var options = new BrowserTypeLaunchPersistentContextOptions
+        {
+            Headless = true,
+            Args = [.. Arguments, .. arguments],
+            Env = [.. inherited, .. environment],
+            BaseURL = baseUrl,
+            ExecutablePath = File.Exists(DebianExecutable) ? DebianExecutable : null,
+        };
+        return playwright.Chromium.LaunchPersistentContextAsync(profileDirectory, options);
+    }
+
     private static bool ManagedChromiumInstalled()
     {
         var cache = Environment.GetEnvironmentVariable("PLAYWRIGHT_BROWSERS_PATH") is { Length: > 0 } configured
