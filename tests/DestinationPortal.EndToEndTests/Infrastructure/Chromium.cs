@@ -15,22 +15,16 @@ internal static class Chromium
     private static readonly string[] Arguments =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
-    {
-        var options = new BrowserTypeLaunchOptions { Headless = true, Args = Arguments };
-        if (File.Exists(DebianExecutable))
-        {
-            options.ExecutablePath = DebianExecutable;
-        }
-        else if (!ManagedChromiumInstalled())
-        {
-            throw new InvalidOperationException(
-                $"The end-to-end tests need Chromium at {DebianExecutable}. Install it with `apt-get install -y chromium` (Debian); " +
-                "./test.sh does this when it is missing.");
-        }
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { Headless = true, Args = Arguments, ExecutablePath = Executable() });
 
-        return playwright.Chromium.LaunchAsync(options);
-    }
+    /// <summary>Debian's browser, or null for Playwright's managed one when that is installed; otherwise it says what to install.</summary>
+    private static string? Executable() =>
+        File.Exists(DebianExecutable) ? DebianExecutable
+        : ManagedChromiumInstalled() ? null
+        : throw new InvalidOperationException(
+            $"The end-to-end tests need Chromium at {DebianExecutable}. Install it with `apt-get install -y chromium` (Debian); " +
+            "./test.sh does this when it is missing.");
 
     /// <summary>
     /// A browser with a profile of its own (not an off-the-record context), extra flags such as
@@ -51,7 +45,7 @@ internal static class Chromium
             Args = [.. Arguments, .. arguments],
             Env = [.. inherited, .. environment],
             BaseURL = baseUrl,
-            ExecutablePath = File.Exists(DebianExecutable) ? DebianExecutable : null,
+            ExecutablePath = Executable(),
         };
         return playwright.Chromium.LaunchPersistentContextAsync(profileDirectory, options);
     }
