@@ -8,11 +8,13 @@ namespace DestinationPortal.Benchmarks;
 
 /// <summary>
 /// A TCP relay on loopback that holds every chunk it reads for a fixed delay before forwarding it, in order, so a
-/// loopback server looks like one behind a link with twice that round-trip time. The TCP handshake itself is not delayed
-/// (the relay accepts at once and connects upstream at once), so a connection's first round trip is free here, where on a
-/// real link it costs one RTT. For each connection it records the turns of the conversation (how often the direction of
-/// the data changed: a client that writes, waits for the answer and writes again pays one round trip per turn from the
-/// server back to it) and whether the server accepted an SSLRequest (a TLS handshake followed).
+/// loopback server looks like one behind a link with twice that round-trip time. The TCP handshake cannot be delayed (the
+/// kernel completes it before the relay accepts), so the relay stands in for it: a connection's first chunk from the
+/// client is held one round trip longer, which is when it would reach the server on a real link, where the client can
+/// send only after the handshake's round trip (PostgreSQL clients speak first). For each connection it records the turns
+/// of the conversation (how often the direction of the data changed: a client that writes, waits for the answer and writes
+/// again pays one round trip per turn from the server back to it) and whether the server accepted an SSLRequest (a TLS
+/// handshake followed).
 /// </summary>
 internal sealed class DelayProxy : IAsyncDisposable
 {
@@ -119,6 +121,8 @@ internal sealed class DelayProxy : IAsyncDisposable
             to.Shutdown(SocketShutdown.Send);
         }, ct);
         var buffer = new byte[64 * 1024];
+        // The TCP handshake's round trip, paid by the client's first chunk (see the class summary).
+        var handshake = toServer ? 2 * _delay.Ticks : 0;
         try
         {
             while (true)
@@ -130,7 +134,8 @@ internal sealed class DelayProxy : IAsyncDisposable
                 }
 
                 trace.Saw(toServer, buffer.AsSpan(0, read));
-                queue.Writer.TryWrite((DateTime.UtcNow.Ticks + _delay.Ticks, buffer[..read]));
+                queue.Writer.TryWrite((DateTime.UtcNow.Ticks + _delay.Ticks + handshake, buffer[..read]));
+                handshake = 0;
             }
         }
         finally
@@ -161,6 +166,9 @@ internal sealed class DelayProxy : IAsyncDisposable
 
         /// <summary>Times the server answered after the client had spoken: the round trips the client waited for.</summary>
         public int ServerTurns { get; private set; }
+
+        /// <summary>The round trips the client waited for, the TCP handshake's included.</summary>
+        public int RoundTrips => ServerTurns + 1;
 
         public bool Tls { get; private set; }
 

@@ -22,7 +22,7 @@ internal static class CircuitHeapHarness
     private static readonly int[] Steps = [0, 25, 50];
 
     /// <summary>The first tab of each variant, kept after the run.</summary>
-    private static readonly string ScreenshotDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "circuit-heap-screenshots")).FullName;
+    private static readonly string ScreenshotDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "circuit-heap-screenshots")).FullName; // and the heap reports
 
     /// <param name="args">"circuit-heap", then optionally the page's path (default "destinations") and any number of
     /// "--rev REV": commits of this repository, each published and measured in the same run (default: the working tree).</param>
@@ -60,12 +60,12 @@ internal static class CircuitHeapHarness
 
             var results = new List<(string, IReadOnlyDictionary<int, long>)>
             {
-                ("reference: dotnet new blazor, /counter", await MeasureAsync(browser, Path.Combine(reference, "HeapReference.dll"), null, "counter", work.FullName, "reference")),
+                ("reference: dotnet new blazor, /counter", await MeasureAsync(browser, Path.Combine(reference, "HeapReference.dll"), null, "counter", "reference")),
             };
             foreach (var (label, assembly) in variants)
             {
                 var data = Directory.CreateDirectory(Path.Combine(work.FullName, "data-" + results.Count)).FullName;
-                results.Add(($"{label}, /{pagePath}", await MeasureAsync(browser, assembly, data, pagePath, work.FullName, "portal-" + results.Count)));
+                results.Add(($"{label}, /{pagePath}", await MeasureAsync(browser, assembly, data, pagePath, "portal-" + results.Count)));
             }
 
             Console.WriteLine();
@@ -101,7 +101,7 @@ internal static class CircuitHeapHarness
 
     // data: the portal's data directory (it signs in and seeds 25 destinations), or null for the reference app.
     private static async Task<IReadOnlyDictionary<int, long>> MeasureAsync(
-        IBrowser browser, string assembly, string? data, string path, string gcdumps, string label)
+        IBrowser browser, string assembly, string? data, string path, string label)
     {
         var environment = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>
         {
@@ -140,7 +140,8 @@ internal static class CircuitHeapHarness
                 }
             }
 
-            heap[step] = await GcDump.LiveHeapBytesAsync(running.ProcessId, Path.Combine(gcdumps, $"{label}-{step}.gcdump"));
+            // The reports by type go beside the screenshots, to see where a tab's heap goes (the dumps are deleted).
+            heap[step] = await GcDump.LiveHeapBytesAsync(running.ProcessId, Path.Combine(ScreenshotDirectory, $"{label}-{step}.gcdump"));
             Console.WriteLine($"{label}: {step} tabs, {heap[step] / 1024} KB live heap");
         }
 

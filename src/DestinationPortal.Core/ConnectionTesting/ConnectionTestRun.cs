@@ -91,7 +91,7 @@ internal sealed class ConnectionTestRun(
                 // never a wrong password, so one test never costs two failed authentications.
                 events.Emit(ConnectionTestStage.Authentication, ConnectionTestStatus.Warning,
                     T["Runner.AllowRetry", probe.Startup.ErrorMessage ?? ""], []);
-                probe = await ServerProbe.ProbeAsync(context, [probe.Address], requestTls: true, tlsAccepted: null, ct);
+                probe = await ServerProbe.ProbeAsync(context, [probe.Address], requestTls: true, startLogin: null, ct);
             }
 
             if (probe.Failure is { } probeFailure)

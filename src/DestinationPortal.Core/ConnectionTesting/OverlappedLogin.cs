@@ -19,8 +19,10 @@ internal enum Withholding
 }
 
 /// <summary>
-/// The run's one Npgsql login, started beside the probe as soon as the server has accepted the probe's SSLRequest, so the
-/// two connections' handshakes overlap instead of running one after the other (issue 16: about 4 round trips less).
+/// The run's one Npgsql login, started beside the probe as the probe starts to connect (to the same, first allowed
+/// address), so the two connections' TCP and TLS handshakes and startups share their round trips instead of running one
+/// after the other: the login asks for the password about when the probe learns the method, and a test costs the raw
+/// connection's round trips (issue 16). Npgsql's open is started on the pool, so its own set-up does not delay the probe.
 /// Npgsql asks for the password only when the server requests one; the password provider here waits for the
 /// authentication stage's go-ahead, which comes only after the probe has checked the certificate, learned the method and
 /// found a PostgreSQL server, exactly where the sequential path would start its login. Even then the password goes only

@@ -18,10 +18,19 @@ internal sealed record Probe(Verdict? Failure, IPAddress Address, bool Encrypted
 /// </summary>
 internal static class ServerProbe
 {
-    /// <remarks><c>tlsAccepted</c> is called with the probe's address when the server accepts SSLRequest (see <see cref="TlsStage.NegotiateAsync"/>).</remarks>
+    /// <remarks>
+    /// <c>startLogin</c>, when given, is called with the first candidate as the probe starts to connect, so the run's login
+    /// (<see cref="OverlappedLogin"/>) has its TCP and TLS handshakes and startup in the same round trips as the probe's,
+    /// instead of after them. It is only called when TLS is asked for: the login needs TLS to be closed from outside.
+    /// </remarks>
     public static async Task<Probe> ProbeAsync(
-        ConnectionTestContext context, IReadOnlyList<IPAddress> candidates, bool requestTls, Action<IPAddress>? tlsAccepted, CancellationToken ct)
+        ConnectionTestContext context, IReadOnlyList<IPAddress> candidates, bool requestTls, Action<IPAddress>? startLogin, CancellationToken ct)
     {
+        if (requestTls)
+        {
+            startLogin?.Invoke(candidates[0]);
+        }
+
         var tcp = await TcpStage.ConnectAsync(context, candidates, ct);
         if (tcp.Socket is null)
         {
@@ -31,7 +40,7 @@ internal static class ServerProbe
         var address = tcp.Address;
         await using var network = new NetworkStream(tcp.Socket, ownsSocket: true);
         var tls = requestTls
-            ? await TlsStage.NegotiateAsync(context, network, address, tlsAccepted is null ? null : () => tlsAccepted(address), ct)
+            ? await TlsStage.NegotiateAsync(context, network, address, ct)
             : TlsStage.Skip(context);
         if (tls.Failure is not null)
         {

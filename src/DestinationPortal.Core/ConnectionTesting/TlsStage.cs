@@ -31,9 +31,7 @@ internal static class TlsStage
         return new(null, null, null);
     }
 
-    /// <remarks><c>accepted</c> is called when the server has accepted SSLRequest, before the handshake: from then on it has
-    /// answered like PostgreSQL, and the run may start its authenticating connection beside the probe.</remarks>
-    public static async Task<TlsResult> NegotiateAsync(ConnectionTestContext context, NetworkStream network, IPAddress address, Action? accepted, CancellationToken ct)
+    public static async Task<TlsResult> NegotiateAsync(ConnectionTestContext context, NetworkStream network, IPAddress address, CancellationToken ct)
     {
         context.Events.Enter(ConnectionTestStage.Tls);
         var mode = context.Mode;
@@ -53,7 +51,6 @@ internal static class TlsStage
                     DestinationField.TlsMode, [NotEncrypted()]));
         }
 
-        accepted?.Invoke();
         CertificateFindings? findings = null;
         byte[]? certificateHash = null;
         var options = new SslClientAuthenticationOptions();

@@ -25,7 +25,7 @@ public sealed class CertificateDownloadTests
         await using var server = FakePostgreSqlServer.Start(async (session, ct) =>
         {
             await session.SendAsync(Authentication(3), ct);
-            if (session.Number > 1)
+            if (session.IsLogin)
             {
                 await session.ReadMessageAsync(ct);
                 await session.SendAsync(Error("28P01", "password authentication failed for user \"hostile\""), ct);

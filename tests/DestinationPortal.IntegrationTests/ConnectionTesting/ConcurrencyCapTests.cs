@@ -1,4 +1,5 @@
 using DestinationPortal.Core.ConnectionTesting;
+using DestinationPortal.Core.Destinations;
 using static DestinationPortal.IntegrationTests.ConnectionTesting.TesterHarness;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;
@@ -17,7 +18,9 @@ public sealed class ConcurrencyCapTests
         await using var silent = FakeServer.Silent();
         var gate = new ConnectionTestGate();
         var options = new ConnectionTestingOptions { MaxConcurrentTests = 2, MaxConcurrentTestsPerUser = 2 };
-        var destination = Destination(silent.Port, "loader", timeoutSeconds: 30);
+        // Without TLS the login does not start beside the probe, so each run holds exactly one connection and the accept
+        // count tells the runs apart.
+        var destination = Destination(silent.Port, "loader", TlsMode.Disable, timeoutSeconds: 30);
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var runs = new List<(CancellationTokenSource Cancel, IAsyncEnumerator<ConnectionTestEvent> Events)>();
 

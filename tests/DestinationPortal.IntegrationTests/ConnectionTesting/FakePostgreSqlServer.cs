@@ -11,7 +11,8 @@ namespace DestinationPortal.IntegrationTests.ConnectionTesting;
 /// A hostile PostgreSQL server on loopback: it answers SSLRequest ('S' and a TLS handshake when given a certificate,
 /// else 'N'), reads the startup message like PostgreSQL, and then runs a script that misbehaves on purpose (floods
 /// notices, drips bytes, never ends the authentication, sends a megabyte of error text). Each connection runs the
-/// script; <see cref="PostgreSqlSession.Number"/> tells the tester's raw probe (1) from its Npgsql connection (2).
+/// script; <see cref="PostgreSqlSession.IsLogin"/> tells the tester's Npgsql login from its raw probe (the two connect at
+/// the same moment, so the order they are accepted in does not tell them apart).
 /// </summary>
 internal sealed class FakePostgreSqlServer : IAsyncDisposable
 {
@@ -133,7 +134,7 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
                 first = await ReadStartupPacketAsync(stream, _stop.Token);
             }
 
-            await _script(new PostgreSqlSession(stream, number), _stop.Token);
+            await _script(new PostgreSqlSession(stream, number, StartupParameters(first)), _stop.Token);
             // A script that returns has said all it will; wait for the tester to hang up (0 bytes read at its end).
             while (await stream.ReadAsync(new byte[256], _stop.Token) > 0)
             {
@@ -150,6 +151,19 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The startup message's name/value pairs (after its protocol version), as PostgreSQL reads them.</summary>
+    private static Dictionary<string, string> StartupParameters(byte[] startup)
+    {
+        var fields = Encoding.UTF8.GetString(startup, 4, startup.Length - 4).Split('\0');
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < fields.Length && fields[i].Length > 0; i += 2)
+        {
+            parameters[fields[i]] = fields[i + 1];
+        }
+
+        return parameters;
+    }
+
     private static async Task<byte[]> ReadStartupPacketAsync(Stream stream, CancellationToken ct)
     {
         var length = new byte[4];
@@ -161,12 +175,18 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
 }
 
 /// <summary>One connection to <see cref="FakePostgreSqlServer"/> after the startup message, with the messages a script sends.</summary>
-internal sealed class PostgreSqlSession(Stream stream, int number)
+internal sealed class PostgreSqlSession(Stream stream, int number, IReadOnlyDictionary<string, string> parameters)
 {
     public Stream Stream { get; } = stream;
 
-    /// <summary>1 for the first connection (the tester's probe), 2 for the next (Npgsql), and so on.</summary>
+    /// <summary>1 for the first connection accepted, 2 for the next, and so on.</summary>
     public int Number { get; } = number;
+
+    /// <summary>
+    /// Whether this is the tester's Npgsql login rather than its raw probe: Npgsql always sends <c>client_encoding</c>, the
+    /// probe sends only user, database and application_name.
+    /// </summary>
+    public bool IsLogin { get; } = parameters.ContainsKey("client_encoding");
 
     public static byte[] Message(char type, ReadOnlySpan<byte> payload)
     {

@@ -93,7 +93,7 @@ public sealed class HostileServerTests
         await using var server = FakePostgreSqlServer.Start(async (session, ct) =>
         {
             await session.SendAsync(Authentication(3), ct);
-            if (session.Number > 1)
+            if (session.IsLogin)
             {
                 Assert.Equal('p', await session.ReadMessageAsync(ct));
                 await session.SendAsync(Error("XX000", hostile), ct);

@@ -24,7 +24,7 @@ public sealed class OverlappedLoginTests
         var passwords = new ConcurrentQueue<string>();
         await using var server = FakePostgreSqlServer.Start(async (session, ct) =>
         {
-            if (session.Number == 1)
+            if (!session.IsLogin)
             {
                 // The probe's answer comes only once the login has been asked for its password, so the password provider
                 // is already waiting when the probe finds the server is not PostgreSQL.
@@ -57,11 +57,11 @@ public sealed class OverlappedLoginTests
         await using var server = FakePostgreSqlServer.StartWithCertificates(async (session, ct) =>
         {
             await session.SendAsync(Authentication(3), ct);
-            if (session.Number > 1)
+            if (session.IsLogin)
             {
                 await RecordPasswordAsync(session, passwords, ct);
             }
-        }, number => number == 1 ? probeCertificate : otherCertificate);
+        }, number => number == 1 ? probeCertificate : otherCertificate); // whichever connects first, the two see different certificates
 
         var events = await RunAsync(Destination(server.Port, "overlap", TlsMode.Require), Password);
 
