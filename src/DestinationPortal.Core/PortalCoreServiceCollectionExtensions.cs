@@ -86,7 +86,14 @@ public static class PortalCoreServiceCollectionExtensions
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
         }.ToString();
-        return options.UseSqlite(connectionString);
+        // The model compiled ahead of time (Persistence/CompiledModel, `dotnet ef dbcontext optimize`, see docs/decisions.md):
+        // building it from OnModelCreating took most of a second of every start (issue 16). SQLite only: the compiled model
+        // carries SQLite's type mappings; the PostgreSQL store builds its own at start. CompiledModelTests keeps it current.
+        // Migrate's own check for model changes missing from the migrations would build the model from OnModelCreating
+        // anyway; the tests make that check (DestinationServiceTests.Model_HasNoChangesMissingFromTheMigrations).
+        return options.UseSqlite(connectionString)
+            .UseModel(Persistence.CompiledModel.PortalDbContextModel.Instance)
+            .ConfigureWarnings(warnings => warnings.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
     }
 
     private static void AddAccess(IServiceCollection services)

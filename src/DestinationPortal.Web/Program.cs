@@ -8,7 +8,9 @@ using DestinationPortal.Web.Hosting;
 using DestinationPortal.Web.Hubs;
 using DestinationPortal.Web.Localization;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read once at start: every typed option is validated then, nothing reloads, and the file watcher
+// the default sets up cost a few hundred milliseconds of each start (issue 16). Later arguments still override this.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.Services.AddPortalCore();
 builder.Services.AddPortalWeb(builder.Environment);

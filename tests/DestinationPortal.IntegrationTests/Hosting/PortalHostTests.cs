@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DestinationPortal.IntegrationTests.Hosting;
 
@@ -19,6 +22,18 @@ public sealed class PortalHostTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void Configuration_FilesAreReadOnceAtStart()
+    {
+        // The default watches the content root for changes to appsettings*.json; nothing here reloads, and setting the
+        // watcher up cost each start a few hundred milliseconds (issue 16).
+        var configuration = (IConfigurationRoot)_factory.Services.GetRequiredService<IConfiguration>();
+
+        var files = configuration.Providers.OfType<JsonConfigurationProvider>().ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, file.Source.Path));
     }
 
     [Theory]
