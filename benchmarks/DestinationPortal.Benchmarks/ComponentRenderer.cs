@@ -10,7 +10,7 @@ namespace DestinationPortal.Benchmarks;
 
 /// <summary>
 /// Renders a component the way a circuit's renderer does on the server (the whole lifecycle, OnAfterRender included,
-/// which is where MudDataGrid asks for its ServerData), minus sending the diffs to a browser. It counts the table rows
+/// which is where Manage Destinations loads its rows), minus sending the diffs to a browser. It counts the table rows
 /// the diffs add, so a benchmark can wait for the page's data without parsing markup.
 /// </summary>
 internal sealed class ComponentRenderer(IServiceProvider services, ILoggerFactory loggerFactory) : Renderer(services, loggerFactory)

@@ -24,8 +24,10 @@ internal static class CircuitHeapHarness
     /// <summary>The first tab of each variant, kept after the run.</summary>
     private static readonly string ScreenshotDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "circuit-heap-screenshots")).FullName; // and the heap reports
 
-    /// <param name="args">"circuit-heap", then optionally the page's path (default "destinations") and any number of
-    /// "--rev REV": commits of this repository, each published and measured in the same run (default: the working tree).</param>
+    /// <param name="args">"circuit-heap", then optionally the page's path (default "destinations"; "destinations/{id}" is
+    /// Destination Details of a seeded destination with a finished test report, see <see cref="DetailsPath"/>) and any
+    /// number of "--rev REV": commits of this repository, each published and measured in the same run (default: the
+    /// working tree).</param>
     public static async Task<int> RunAsync(string[] args)
     {
         var revisions = args.Select((a, i) => a == "--rev" && i + 1 < args.Length ? args[i + 1] : null).OfType<string>().ToList();
@@ -122,7 +124,8 @@ internal static class CircuitHeapHarness
                 if (data is not null && open == 0)
                 {
                     // After the app's own start-up migrated the store (each variant its own schema): rows only, through EF.
-                    await SeedAsync(data, count: 25);
+                    var unreachable = await SeedAsync(data, count: 25, unreachable: path.Contains("{id}", StringComparison.Ordinal));
+                    path = path.Replace("{id}", unreachable.ToString(), StringComparison.Ordinal);
                     // The first tab signs in (static rendering) and is then one of the measured tabs.
                     await page.GotoAsync("account/signin");
                     await page.GetByLabel("User name").FillAsync(AdminName);
@@ -132,7 +135,7 @@ internal static class CircuitHeapHarness
                 }
 
                 await page.GotoAsync(path);
-                await WaitUntilInteractiveAsync(page, data is null);
+                await WaitUntilInteractiveAsync(page, data is null, details: path.StartsWith(DetailsPath, StringComparison.Ordinal));
                 if (open == 0)
                 {
                     // To compare the variants by eye: the markup changed, the page must not look different.
@@ -148,10 +151,25 @@ internal static class CircuitHeapHarness
         return heap;
     }
 
+    /// <summary>
+    /// Destination Details as the issue measures it: with a finished report. The test runs against a loopback port where
+    /// nothing listens, so it ends at the TCP stage with a failed report (every stage row, the result, the facts and the
+    /// history entry rendered), quickly and without a server to run.
+    /// </summary>
+    private const string DetailsPath = "destinations/";
+
     // Both pages show their content only once the circuit runs: the grid loads its rows from the circuit; the counter
     // counts a click only then (its button is already in the prerendered page).
-    private static async Task WaitUntilInteractiveAsync(IPage page, bool reference)
+    private static async Task WaitUntilInteractiveAsync(IPage page, bool reference, bool details)
     {
+        if (details)
+        {
+            await page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Test Connection", Exact = true }).ClickAsync();
+            await page.Locator("[data-testid=test-result]").WaitForAsync(new() { Timeout = 60_000 });
+            return;
+        }
+
         if (reference)
         {
             var button = page.Locator("button.btn-primary");
@@ -172,8 +190,9 @@ internal static class CircuitHeapHarness
         }
     }
 
-    // Rows as the grid shows them at their heaviest: a chip for a finished test, the no-password mark on some.
-    private static async Task SeedAsync(string dataDirectory, int count)
+    // Rows as the grid shows them at their heaviest: a chip for a finished test, the no-password mark on some. Returns
+    // the id of one more destination (when asked for), on a loopback port where nothing listens, for the Details page's test.
+    private static async Task<Guid> SeedAsync(string dataDirectory, int count, bool unreachable)
     {
         await using var services = new ServiceCollection().AddBenchmarkPortal(dataDirectory).BuildServiceProvider();
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -200,7 +219,37 @@ internal static class CircuitHeapHarness
             db.Destinations.Add(destination);
         }
 
+        if (!unreachable)
+        {
+            await db.SaveChangesAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            return Guid.Empty;
+        }
+
+        var details = new Destination
+        {
+            Id = Guid.CreateVersion7(),
+            CreatedAtUtc = now,
+            CreatedBy = "seed",
+            UpdatedAtUtc = now,
+            UpdatedBy = "seed",
+            Version = Guid.NewGuid(),
+        };
+        details.Apply(new DestinationDefinition("unreachable", PostgreSqlDestinationType.Id, "127.0.0.1", TlsMode.Require,
+            null, ClosedLoopbackPort(), false, "loader", "postgres", null, 10, "postgres"));
+        db.Destinations.Add(details);
         await db.SaveChangesAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return details.Id;
+    }
+
+    // A port the system just handed out and took back: nothing listens there, so a connection is refused at once.
+    private static int ClosedLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }
