@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Web.Components.Layout;
 using DestinationPortal.Web.Localization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
@@ -22,9 +22,9 @@ internal static class DestinationRowMarkup
 
     private const string ActionClass = "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-icon-button-size-small";
 
-    /// <summary>MudIcon's markup inside MudIconButton's label span (small, default colour).</summary>
-    public static string ActionIcon(string icon) =>
-        "<span class=\"mud-icon-button-label\"><svg class=\"mud-icon-root mud-svg-icon mud-icon-size-small\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" role=\"img\">"
+    /// <summary>MudIcon's markup inside MudIconButton's label span (default colour; small, as the rows' buttons are).</summary>
+    public static string ActionIcon(string icon, string size = "small") =>
+        $"<span class=\"mud-icon-button-label\"><svg class=\"mud-icon-root mud-svg-icon mud-icon-size-{size}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" role=\"img\">"
         + icon + "</svg></span>";
 
     private static readonly string TestIcon = ActionIcon(Icons.Material.Filled.NetworkCheck);
@@ -54,7 +54,7 @@ internal static class DestinationRowMarkup
         Cell(html, text["Grid.Column.LastTest"]);
         html.Append(LastTestCell.Markup(item, text, viewer)).Append("</td>");
         Cell(html, text["Grid.Column.LastChange"]);
-        html.Append("<p class=\"mud-typography mud-typography-body2\">").Append(Time(item.UpdatedAtUtc, viewer))
+        html.Append("<p class=\"mud-typography mud-typography-body2\">").Append(LocalTime.Markup(item.UpdatedAtUtc, viewer))
             .Append("</p><span class=\"mud-typography mud-typography-caption field-help\">")
             .Append(Html.Encode(text["Grid.ChangedBy", item.UpdatedBy])).Append("</span></td>");
         return new MarkupString(html.ToString());
@@ -84,12 +84,6 @@ internal static class DestinationRowMarkup
 
         return new MarkupString(html.ToString());
     }
-
-    /// <summary>LocalTime's markup: the instant in UTC for machines, the viewer's wall clock for people.</summary>
-    public static string Time(DateTime utc, ViewerTime viewer) =>
-        "<time datetime=\"" + utc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)
-        + "\" title=\"" + Html.Encode($"{viewer.Zone.Id} · {utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC")
-        + "\">" + Html.Encode(viewer.Format(utc)) + "</time>";
 
     public static string Encode(string value) => Html.Encode(value);
 
