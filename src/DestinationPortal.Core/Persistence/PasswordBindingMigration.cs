@@ -13,10 +13,13 @@ internal static class PasswordBindingMigration
     /// <summary>The number of passwords rebound.</summary>
     public static async Task<int> BindUnboundPasswordsAsync(PortalDbContext db, SecretProtector secrets, ILogger logger, CancellationToken cancellationToken)
     {
-        // Filtered in SQL so that every later start, with nothing left to bind, reads no rows.
-        var unbound = await db.Destinations
-            .Where(d => d.ProtectedPassword != null && !d.ProtectedPassword.StartsWith(SecretProtector.BoundPrefix))
-            .ToListAsync(cancellationToken);
+        var ids = await UnboundIdsAsync(db, cancellationToken);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var unbound = await db.Destinations.Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
         var unreadable = 0;
         foreach (var destination in unbound)
         {
@@ -41,5 +44,34 @@ internal static class PasswordBindingMigration
         }
 
         return unbound.Count - unreadable;
+    }
+
+    /// <summary>
+    /// The destinations whose stored password is not bound yet: none on every start but the first after the upgrade.
+    /// A plain statement on both stores, because compiling it as an EF query cost about half a second of each start
+    /// (issue 16) to find nothing.
+    /// </summary>
+    private static async Task<List<Guid>> UnboundIdsAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText =
+                $"""SELECT "Id" FROM "Destinations" WHERE "ProtectedPassword" IS NOT NULL AND substr("ProtectedPassword", 1, {SecretProtector.BoundPrefix.Length}) <> '{SecretProtector.BoundPrefix}'""";
+            var ids = new List<Guid>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // SQLite stores the id as text, PostgreSQL as uuid.
+                ids.Add(reader.GetValue(0) is Guid id ? id : Guid.Parse(reader.GetString(0)));
+            }
+
+            return ids;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }
