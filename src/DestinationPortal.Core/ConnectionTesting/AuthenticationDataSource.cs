@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Net.Security;
 using System.Security.Cryptography;
 using Npgsql;
@@ -21,6 +22,42 @@ internal static class AuthenticationDataSource
     /// <summary>The login beside the probe (<see cref="OverlappedLogin"/>): TLS, and the password only from its provider.</summary>
     public static NpgsqlDataSource BuildOverlapped(ConnectionTestContext context, OverlappedLogin login) =>
         Build(context, login.Address, encrypted: true, PasswordMethods, gssEncryption: false, pinnedCertificate: null, login);
+
+    /// <summary>
+    /// Npgsql's first data source and first open, and the hashes SCRAM uses, against a loopback port where nothing
+    /// listens: the first test after a start paid them on top of the test (issue 16). No destination is contacted.
+    /// </summary>
+    public static async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+        }
+
+        var settings = new NpgsqlConnectionStringBuilder
+        {
+            Host = IPAddress.Loopback.ToString(), Port = port, Username = "warm-up", Database = "warm-up", SslMode = SslMode.Disable,
+            RequireAuth = PasswordMethods, Pooling = false, Timeout = 2, ApplicationName = ApplicationName,
+        };
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
+        await using var dataSource = builder.Build();
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (NpgsqlException)
+        {
+            // Refused, as intended.
+        }
+
+        // SCRAM-SHA-256's key derivation and proofs (RFC 7677), on made-up values.
+        var salted = Rfc2898DeriveBytes.Pbkdf2("warm-up"u8, "salt"u8, 4096, HashAlgorithmName.SHA256, 32);
+        _ = SHA256.HashData(HMACSHA256.HashData(salted, "Client Key"u8));
+    }
 
     private static NpgsqlDataSource Build(
         ConnectionTestContext context, IPAddress address, bool encrypted, string requireAuth, bool gssEncryption, byte[]? pinnedCertificate, OverlappedLogin? login)

@@ -18,10 +18,40 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
     /// commit (alone when the destination is gone), so a saved test costs one commit, not three. False when the
     /// destination no longer exists.
     /// </summary>
-    public async Task<bool> RecordAsync(
+    public Task<bool> RecordAsync(
         ConnectionTestRunRecord run, DestinationDefinition? tested = null, AuditEntry? audit = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
+        return SaveAsync(run, tested, audit, commit: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="RecordAsync"/>'s statements for a made-up run of the first stored destination, rolled back: nothing is
+    /// kept, nothing is announced. The first saved test after a start spent more than a hundred milliseconds on EF's
+    /// first save of these entities and its first trim query (issue 16); <see cref="FirstUseWarmUp"/> pays that instead.
+    /// </summary>
+    internal async Task WarmUpAsync(DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        Guid? any;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            any = await db.Destinations.AsNoTracking().OrderBy(d => d.Id).Select(d => (Guid?)d.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (any is { } destinationId)
+        {
+            var run = new ConnectionTestRunRecord
+            {
+                Id = Guid.CreateVersion7(), DestinationId = destinationId, StartedAtUtc = nowUtc, StartedBy = "warm-up", Target = "warm-up",
+                Explanation = "warm-up", ReportText = "warm-up",
+            };
+            await SaveAsync(run, tested: null, audit: null, commit: false, cancellationToken);
+        }
+    }
+
+    private async Task<bool> SaveAsync(
+        ConnectionTestRunRecord run, DestinationDefinition? tested, AuditEntry? audit, bool commit, CancellationToken cancellationToken)
+    {
         // Held from the save through the trim (ExecuteDelete is not a SaveChanges), so the kept runs are the latest.
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -59,7 +89,15 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
             await db.TestRuns.Where(r => stale.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (commit)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+
         return true;
     }
 

@@ -103,6 +103,31 @@ public abstract class SavedTestCommitContract : StoreContract
         Assert.Equal((id, AuditOutcomes.Succeeded), (audit.DestinationId, audit.Outcome));
     }
 
+    // The start-up warm-up (FirstUseWarmUp) runs a saved test's statements on a real destination: they must all be
+    // rolled back, on both stores.
+    [Fact]
+    public async Task WarmUp_RunsTheSaveAndRollsItBack_NothingCommittedOrChanged()
+    {
+        var id = (await Service.CreateAsync(Input("warehouse"))).Id!.Value;
+        await DrainAsync(Counted.Get<DestinationTestRunner>().TestSavedAsync(id));
+        var before = await SnapshotAsync(id);
+        _commits.Reset();
+
+        await Counted.Get<ConnectionTestHistory>().WarmUpAsync(DateTime.UtcNow.AddHours(1), CancellationToken.None);
+
+        Assert.Equal(0, _commits.Count);
+        Assert.Equal(before, await SnapshotAsync(id));
+    }
+
+    private async Task<string> SnapshotAsync(Guid id)
+    {
+        await using var db = await Instance.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var destination = await db.Destinations.AsNoTracking().SingleAsync(d => d.Id == id);
+        var runs = await db.TestRuns.AsNoTracking().Where(r => r.DestinationId == id).Select(r => r.Id).ToListAsync();
+        var audit = await db.AuditEntries.AsNoTracking().CountAsync();
+        return $"{destination.LastTestStatus} {destination.LastTestAtUtc:O} {destination.Version} {destination.UpdatedAtUtc:O} runs {string.Join(",", runs)} audit {audit}";
+    }
+
     private static async Task<List<ConnectionTestEvent>> DrainAsync(IAsyncEnumerable<ConnectionTestEvent> events)
     {
         var all = new List<ConnectionTestEvent>();
