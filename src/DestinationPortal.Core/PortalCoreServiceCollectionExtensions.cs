@@ -134,7 +134,6 @@ public static class PortalCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<AuditRetention>();
         services.AddHostedService<AuditRetentionJob>();
-        services.AddHostedService<FirstUseWarmUp>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<UserAdministration>();
         services.AddSingleton<FirstAdministrator>();

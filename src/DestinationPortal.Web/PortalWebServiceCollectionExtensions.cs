@@ -1,3 +1,4 @@
+using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Persistence;
 using System.Text.Json.Serialization;
 using DestinationPortal.Web.Hubs;
@@ -34,6 +35,8 @@ public static class PortalWebServiceCollectionExtensions
         // Enums travel by name (stage "Tls", status "Failed"): the contract in docs/api.md reads the same as the screens.
         services.AddSignalR().AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHostedService<ConnectionTestHubForwarder>();
+        // Once the host answers: the first Test Connection's first-time costs, paid in the background (decision 57).
+        services.AddHostedService<FirstUseWarmUp>();
 
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
         services.AddPortalLiveEventRelay();

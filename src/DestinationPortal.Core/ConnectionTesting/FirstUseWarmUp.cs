@@ -10,7 +10,7 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// cref="AuthenticationDataSource.WarmUpAsync"/>). Measured in issue 16: the first test after a start took 4–8× the second.
 /// It runs after the host has started, so it never delays <c>/health</c>, and a failure only costs the warm-up.
 /// </summary>
-internal sealed class FirstUseWarmUp(
+public sealed class FirstUseWarmUp(
     IHostApplicationLifetime lifetime, ConnectionTestHistory history, TimeProvider clock, ILogger<FirstUseWarmUp> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

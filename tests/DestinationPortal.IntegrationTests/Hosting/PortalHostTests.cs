@@ -1,7 +1,9 @@
 using System.Net;
+using DestinationPortal.Core.ConnectionTesting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace DestinationPortal.IntegrationTests.Hosting;
 
@@ -34,6 +36,18 @@ public sealed class PortalHostTests : IAsyncLifetime
         var files = configuration.Providers.OfType<JsonConfigurationProvider>().ToList();
         Assert.NotEmpty(files);
         Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, file.Source.Path));
+    }
+
+    [Fact]
+    public async Task WarmUp_RunsToItsEndOnceTheHostHasStarted()
+    {
+        using var client = _factory.CreateClient();
+        var warmUp = _factory.Services.GetServices<IHostedService>().OfType<FirstUseWarmUp>().Single();
+
+        // It waits for ApplicationStarted, then warms and ends; a bound only so a regression fails instead of hanging.
+        await warmUp.ExecuteTask!.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(warmUp.ExecuteTask.IsCompletedSuccessfully);
     }
 
     [Theory]
