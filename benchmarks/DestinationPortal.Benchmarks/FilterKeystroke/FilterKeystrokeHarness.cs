@@ -90,6 +90,7 @@ internal static partial class FilterKeystrokeHarness
         await page.GotoAsync("destinations");
         await page.Locator("tbody tr.mud-table-row >> nth=24").WaitForAsync(new() { Timeout = 60_000 });
         var timing = new PageTiming(page);
+        var loadBefore = await Shell.RunAsync("uptime", []);
         var filter = page.Locator(".destinations-grid .mud-table-toolbar input");
 
         // Typed on "-4": a digit narrows it ("-41" ...), Backspace widens it again; every row is scanned either way and
@@ -126,6 +127,7 @@ internal static partial class FilterKeystrokeHarness
 
         var report = new System.Text.StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"### {label}: {rows:N0} destinations, debounce {debounce} ms (ManageDestinations.razor), {samples} samples after {WarmUp} warm-up");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Load (uptime) before: {loadBefore}; after: {await Shell.RunAsync("uptime", [])}");
         report.AppendLine("| What | n | median | p90 | min | max |");
         report.AppendLine("|---|---:|---:|---:|---:|---:|");
         var kept = keystrokes.Skip(WarmUp).ToList();
@@ -134,6 +136,7 @@ internal static partial class FilterKeystrokeHarness
         Row(report, "Filter keystroke, 25 rows change: painted, after the debounce", kept.Select(s => s.Painted - s.EventSent - debounce));
         Row(report, "Filter keystroke, 25 rows change: server and wire after the debounce (-> render batch received)", kept.Select(s => s.BatchReceived - s.EventSent - debounce));
         Row(report, "Filter keystroke, 25 rows change: browser applying the batch", kept.Select(s => s.Updated - s.BatchReceived));
+        Row(report, "Filter keystroke, 25 rows change: WebSocket frames received after the debounce until the update (count)", kept.Select(s => (double)s.Received.Count(t => t > s.EventSent + debounce && t <= s.Updated)), unit: "");
         Row(report, "Filter keystroke, 25 rows change: keydown -> table updated, debounce included", kept.Select(s => s.Updated - s.Input));
         Row(report, "Reference: keystroke on a filter that matches nothing: table updated, after the debounce", nothing.Select(s => s.Updated - s.EventSent - debounce));
         Row(report, "Reference: keystroke on a filter that matches nothing: server and wire after the debounce", nothing.Select(s => s.BatchReceived - s.EventSent - debounce));
@@ -143,7 +146,7 @@ internal static partial class FilterKeystrokeHarness
         Row(report, "Reference: next/previous page: browser applying the batch", pages.Select(s => s.Updated - s.BatchReceived));
         foreach (var (sort, taken) in sorts)
         {
-            Row(report, $"Sort by {sort}: click -> table updated{(taken.All(s => s.RowsChanged) ? "" : " (first row unchanged)")}", taken.Select(s => s.Updated - s.Input));
+            Row(report, $"Sort by {sort}: click -> table updated{(taken.All(s => s.RowsChanged) ? "" : " (rows unchanged)")}", taken.Select(s => s.Updated - s.Input));
         }
 
         return report.ToString();
@@ -178,12 +181,12 @@ internal static partial class FilterKeystrokeHarness
         return await timing.SettledAsync();
     }
 
-    private static void Row(System.Text.StringBuilder report, string what, IEnumerable<double> values)
+    private static void Row(System.Text.StringBuilder report, string what, IEnumerable<double> values, string unit = " ms")
     {
         var sorted = values.Order().ToArray();
         var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         var p90 = sorted[(int)Math.Ceiling(0.9 * sorted.Length) - 1];
-        report.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {sorted.Length} | {median:F1} ms | {p90:F1} ms | {sorted[0]:F1} ms | {sorted[^1]:F1} ms |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {sorted.Length} | {median:F1}{unit} | {p90:F1}{unit} | {sorted[0]:F1}{unit} | {sorted[^1]:F1}{unit} |");
     }
 
     // The filter's debounce as the measured source sets it, not as this harness assumes it.

@@ -26,25 +26,25 @@ internal sealed class PageTiming(IPage page)
             }
           };
           let start = 0, input = null, before = '', mutations = [], painted = null, observer = null;
-          // The event's own time stamp: when the browser created the keystroke or the click.
-          for (const type of ['keydown', 'click']) {
+          // The event's own time stamp: when the browser created the keystroke or the click (input: a Fill, which has neither).
+          for (const type of ['keydown', 'click', 'input']) {
             document.addEventListener(type, e => { if (input === null && e.timeStamp >= start) input = e.timeStamp; }, true);
           }
-          const firstRow = () => document.querySelector('.destinations-grid tbody tr')?.textContent ?? '';
+          const rows = () => document.querySelector('.destinations-grid tbody')?.textContent ?? '';
           window.__timing = {
             arm() {
               observer?.disconnect();
               start = performance.now();
               input = null;
-              before = firstRow();
+              before = rows();
               mutations = [];
               painted = null;
               observer = new MutationObserver(() => {
                 const at = performance.now();
                 mutations.push(at);
                 painted = null;
-                // The frame that shows the change has been painted once the frame after it starts.
-                requestAnimationFrame(() => requestAnimationFrame(() => { if (mutations[mutations.length - 1] === at) painted = performance.now(); }));
+                // A task queued from the next animation frame runs once that frame, the one showing the change, is painted.
+                requestAnimationFrame(() => setTimeout(() => { if (mutations[mutations.length - 1] === at) painted = performance.now(); }));
               });
               observer.observe(document.querySelector('.destinations-grid table'), { childList: true, subtree: true, characterData: true, attributes: true });
             },
@@ -66,7 +66,7 @@ internal sealed class PageTiming(IPage page)
                     first: mutations.length ? mutations[0] : null,
                     sent: sent.filter(t => t >= start),
                     received: received.filter(t => t >= start),
-                    rowsChanged: firstRow() !== before,
+                    rowsChanged: rows() !== before,
                   });
                 };
                 check();
@@ -94,10 +94,10 @@ internal sealed class PageTiming(IPage page)
 /// <summary>One action's times in the page, in milliseconds since its time origin.</summary>
 /// <param name="Input">The keystroke's or click's event.</param>
 /// <param name="Updated">The table's last change (rows, progress bar, headers) for the action.</param>
-/// <param name="Painted">The start of the frame after the one that showed that change.</param>
+/// <param name="Painted">A task queued from the animation frame after that change: the frame showing it is painted.</param>
 /// <param name="Sent">WebSocket frames sent from the arming on.</param>
 /// <param name="Received">WebSocket frames received from the arming on.</param>
-/// <param name="RowsChanged">The first row's text differs from before the action.</param>
+/// <param name="RowsChanged">The table body's text differs from before the action.</param>
 internal sealed record Sample(double Input, double Updated, double Painted, double[] Sent, double[] Received, bool RowsChanged)
 {
     /// <summary>The frame that carried the event to the circuit: the first sent at or after it.</summary>
