@@ -140,10 +140,12 @@ internal static partial class FilterKeystrokeHarness
         Row(report, "Filter keystroke, 25 rows change: keydown -> table updated, debounce included", kept.Select(s => s.Updated - s.Input));
         Row(report, "Reference: keystroke on a filter that matches nothing: table updated, after the debounce", nothing.Select(s => s.Updated - s.EventSent - debounce));
         Row(report, "Reference: keystroke on a filter that matches nothing: server and wire after the debounce", nothing.Select(s => s.BatchReceived - s.EventSent - debounce));
+        Row(report, "Reference: keystroke on a filter that matches nothing: painted, after the debounce", nothing.Select(s => s.Painted - s.EventSent - debounce));
         var pages = paging.Skip(WarmUp).ToList();
         Row(report, "Reference: next/previous page, 25 rows, no filter change: click -> table updated", pages.Select(s => s.Updated - s.Input));
         Row(report, "Reference: next/previous page: server and wire (click's frame sent -> render batch received)", pages.Select(s => s.BatchReceived - s.EventSent));
         Row(report, "Reference: next/previous page: browser applying the batch", pages.Select(s => s.Updated - s.BatchReceived));
+        Row(report, "Reference: next/previous page: click -> painted", pages.Select(s => s.Painted - s.Input));
         foreach (var (sort, taken) in sorts)
         {
             Row(report, $"Sort by {sort}: click -> table updated{(taken.All(s => s.RowsChanged) ? "" : " (rows unchanged)")}", taken.Select(s => s.Updated - s.Input));
