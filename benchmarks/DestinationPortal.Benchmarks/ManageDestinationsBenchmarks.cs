@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
 using DestinationPortal.Web.Components.Destinations;
@@ -44,7 +43,7 @@ public class ManageDestinationsBenchmarks
         _store = await BenchmarkStore.StartAsync(Store);
         _services = new ServiceCollection().AddBenchmarkPortal(_store.Settings).BuildServiceProvider();
         await _services.InitializePortalDatabaseAsync();
-        await SeedAsync();
+        await SeededDestinations.AddAsync(_services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), DestinationCount);
         _scope = _services.CreateScope();
         _destinations = _scope.ServiceProvider.GetRequiredService<DestinationService>();
 
@@ -60,45 +59,6 @@ public class ManageDestinationsBenchmarks
             .AddScoped<NavigationManager, BenchmarkNavigationManager>()
             .AddScoped<ViewerTime>()
             .BuildServiceProvider();
-    }
-
-    private async Task SeedAsync()
-    {
-        var factory = _services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        var now = DateTime.UtcNow;
-        for (var i = 0; i < DestinationCount; i++)
-        {
-            var name = (i % 3) switch { 0 => $"sales-{i}", 1 => $"finance-{i}", _ => $"hr-{i}" };
-            var destination = new Destination
-            {
-                Id = Guid.CreateVersion7(),
-                Name = name,
-                NormalizedName = name.ToUpperInvariant(),
-                TypeId = PostgreSqlDestinationType.Id,
-                ServerName = $"pg-{i % 97}.corp.local",
-                Port = 5432,
-                TlsMode = TlsMode.VerifyFull,
-                Username = "loader",
-                Database = $"db_{i % 13}",
-                TimeoutSeconds = 10,
-                KerberosServiceName = "postgres",
-                CreatedAtUtc = now,
-                CreatedBy = "seed",
-                UpdatedAtUtc = now.AddSeconds(-i),
-                UpdatedBy = "seed",
-                Version = Guid.NewGuid(),
-            };
-            // Two in three tested, at different times, so the last test sort has something to order.
-            if (i % 3 != 0)
-            {
-                destination.RecordTest(i % 2 == 0 ? LastTestStatus.Passed : LastTestStatus.Failed, now.AddMinutes(-i));
-            }
-
-            db.Destinations.Add(destination);
-        }
-
-        await db.SaveChangesAsync();
     }
 
     [Benchmark(Baseline = true, Description = "Reference: raw SQL, first page (COUNT + 25 rows)")]

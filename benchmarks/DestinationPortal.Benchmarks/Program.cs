@@ -1,11 +1,18 @@
 using BenchmarkDotNet.Running;
 using DestinationPortal.Benchmarks;
 using DestinationPortal.Benchmarks.CircuitHeap;
+using DestinationPortal.Benchmarks.FilterKeystroke;
 
 // "circuit-heap [page]": server heap per open tab, measured in a published app's process (not a BenchmarkDotNet job).
 if (args is ["circuit-heap", ..])
 {
     return await CircuitHeapHarness.RunAsync(args);
+}
+
+// "filter-keystroke [--rows N] [--samples N]": a filter keystroke at 10,000 destinations, timed inside Chromium.
+if (args is ["filter-keystroke", ..])
+{
+    return await FilterKeystrokeHarness.RunAsync(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(ManageDestinationsBenchmarks).Assembly).Run(args);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DestinationPortal.Benchmarks.Browser;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Persistence;
@@ -44,21 +45,16 @@ internal static class CircuitHeapHarness
             {
                 var source = Directory.CreateDirectory(Path.Combine(work.FullName, $"src-{variants.Count}")).FullName;
                 await Shell.RunAsync("/bin/sh", ["-c", $"git -C '{RepositoryPaths.Root}' archive '{revision}' | tar -x -C '{source}'"]);
-                variants.Add(($"portal at {revision}", await PublishPortalAsync(source, Path.Combine(work.FullName, $"portal-{variants.Count}"))));
+                variants.Add(($"portal at {revision}", await PublishedPortal.PublishAsync(source, Path.Combine(work.FullName, $"portal-{variants.Count}"))));
             }
 
             if (revisions.Count == 0)
             {
-                variants.Add(("portal (working tree)", await PublishPortalAsync(RepositoryPaths.Root, Path.Combine(work.FullName, "portal"))));
+                variants.Add(("portal (working tree)", await PublishedPortal.PublishAsync(RepositoryPaths.Root, Path.Combine(work.FullName, "portal"))));
             }
 
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                Headless = true,
-                ExecutablePath = "/usr/bin/chromium",
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
+            await using var browser = await PublishedPortal.LaunchChromiumAsync(playwright);
 
             var results = new List<(string, IReadOnlyDictionary<int, long>)>
             {
@@ -85,13 +81,6 @@ internal static class CircuitHeapHarness
         }
     }
 
-    private static async Task<string> PublishPortalAsync(string source, string output)
-    {
-        await Shell.RunAsync("dotnet", ["publish", Path.Combine(source, "src", "DestinationPortal.Web"), "-c", "Release", "-o", output,
-            "--artifacts-path", output + "-artifacts"]);
-        return Path.Combine(output, "DestinationPortal.Web.dll");
-    }
-
     private static void Report(string what, IReadOnlyDictionary<int, long> heap)
     {
         var first = (heap[25] - heap[0]) / 25.0 / 1024;
@@ -105,12 +94,7 @@ internal static class CircuitHeapHarness
     private static async Task<IReadOnlyDictionary<int, long>> MeasureAsync(
         IBrowser browser, string assembly, string? data, string path, string label)
     {
-        var environment = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>
-        {
-            ["Portal__DataDirectory"] = data,
-            ["Portal__Admin__UserName"] = AdminName,
-            ["Portal__Admin__Password"] = AdminPassword,
-        };
+        var environment = data is null ? [] : PublishedPortal.Environment(data, AdminName, AdminPassword);
         await using var running = new ServerProcess(assembly, environment);
         var baseUrl = await running.StartAsync();
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
@@ -127,11 +111,7 @@ internal static class CircuitHeapHarness
                     var unreachable = await SeedAsync(data, count: 25, unreachable: path.Contains("{id}", StringComparison.Ordinal));
                     path = path.Replace("{id}", unreachable.ToString(), StringComparison.Ordinal);
                     // The first tab signs in (static rendering) and is then one of the measured tabs.
-                    await page.GotoAsync("account/signin");
-                    await page.GetByLabel("User name").FillAsync(AdminName);
-                    await page.GetByLabel("Password").FillAsync(AdminPassword);
-                    await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-                    await page.WaitForURLAsync(url => !url.Contains("signin", StringComparison.OrdinalIgnoreCase));
+                    await PublishedPortal.SignInAsync(page, AdminName, AdminPassword);
                 }
 
                 await page.GotoAsync(path);

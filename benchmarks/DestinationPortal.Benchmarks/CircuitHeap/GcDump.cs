@@ -1,4 +1,5 @@
 using System.Globalization;
+using DestinationPortal.Benchmarks.Browser;
 
 namespace DestinationPortal.Benchmarks.CircuitHeap;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DestinationPortal.Benchmarks.CircuitHeap;
+namespace DestinationPortal.Benchmarks.Browser;
 
 internal static class Shell
 {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DestinationPortal.TestSupport;
 
-namespace DestinationPortal.Benchmarks.CircuitHeap;
+namespace DestinationPortal.Benchmarks.Browser;
 
 /// <summary>A published Blazor app in its own process (Production, a free loopback port), stopped on dispose.</summary>
 internal sealed class ServerProcess(string assembly, IReadOnlyDictionary<string, string> environment) : IAsyncDisposable
