@@ -15,13 +15,14 @@ internal static class StageIcon
     /// <summary>The icon of a stage that has ended (any status but Running; anything else shows as Skipped).</summary>
     public static MarkupString Markup(ConnectionTestStatus status) => status switch
     {
-        ConnectionTestStatus.Succeeded => Svg(Icons.Material.Filled.CheckCircle, "mud-success-text ", status),
-        ConnectionTestStatus.Warning => Svg(Icons.Material.Filled.Warning, "mud-warning-text ", status),
-        ConnectionTestStatus.Failed => Svg(Icons.Material.Filled.Cancel, "mud-error-text ", status),
-        _ => Svg(Icons.Material.Filled.RemoveCircleOutline, "", ConnectionTestStatus.Skipped),
+        ConnectionTestStatus.Succeeded => Svg(Icons.Material.Filled.CheckCircle, "mud-svg-icon mud-success-text", status),
+        ConnectionTestStatus.Warning => Svg(Icons.Material.Filled.Warning, "mud-svg-icon mud-warning-text", status),
+        ConnectionTestStatus.Failed => Svg(Icons.Material.Filled.Cancel, "mud-svg-icon mud-error-text", status),
+        // MudIcon marks the default colour with a class of its own.
+        _ => Svg(Icons.Material.Filled.RemoveCircleOutline, "mud-icon-default mud-svg-icon", ConnectionTestStatus.Skipped),
     };
 
-    private static MarkupString Svg(string icon, string colorClass, ConnectionTestStatus status) => new(
-        $"<svg class=\"mud-icon-root mud-svg-icon {colorClass}mud-icon-size-small test-stage-icon\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" role=\"img\" aria-label=\"{DestinationRowMarkup.Encode(status.Describe())}\">"
+    private static MarkupString Svg(string icon, string colorClasses, ConnectionTestStatus status) => new(
+        $"<svg class=\"mud-icon-root {colorClasses} mud-icon-size-small test-stage-icon\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" role=\"img\" aria-label=\"{DestinationRowMarkup.Encode(status.Describe())}\">"
         + icon + "</svg>");
 }
