@@ -75,7 +75,7 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
     /// <summary>
     /// The same runs as <see cref="LatestAsync"/>, for a list of them (Destination Details' Recent tests): everything but
     /// the report text, which is left empty. A page keeps what it shows for as long as its tab is open, and a full
-    /// history's reports were most of what a Details tab kept of it (decision 57).
+    /// history's reports were most of what a Details tab kept of it (decision 58).
     /// </summary>
     public async Task<IReadOnlyList<ConnectionTestRunRecord>> LatestForListAsync(Guid destinationId, CancellationToken cancellationToken = default)
     {

@@ -21,7 +21,7 @@ public static class PortalMudLocalizationExtensions
         // and a key it lacks still falls back to MudBlazor's English.
         // One for the app, not MudBlazor's transient one: each instance builds its own ResourceManager for MudBlazor's
         // English, and every MudBlazor component that has words gets its own (two per component, about 50 a Details tab,
-        // kept as long as the tab; decision 57). It holds no state: the language is the current UI culture at each call.
+        // kept as long as the tab; decision 58). It holds no state: the language is the current UI culture at each call.
         services.Replace(ServiceDescriptor.Singleton<ILocalizationInterceptor>(sp => new DefaultLocalizationInterceptor(
             sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<MudLocalizer>()) { IgnoreDefaultEnglish = true }));
         return services;

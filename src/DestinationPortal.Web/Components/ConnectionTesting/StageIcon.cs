@@ -8,7 +8,7 @@ namespace DestinationPortal.Web.Components.ConnectionTesting;
 /// <summary>
 /// A finished stage's icon as MudIcon's markup (small, the status's colour, its name in the viewer's language as the
 /// label): a report's stage rows stay on screen for as long as the tab is open, and a MudIcon component per row stayed
-/// with them (decision 57). A running stage shows MudProgressCircular instead, which goes when the stage ends.
+/// with them (decision 58). A running stage shows MudProgressCircular instead, which goes when the stage ends.
 /// </summary>
 internal static class StageIcon
 {

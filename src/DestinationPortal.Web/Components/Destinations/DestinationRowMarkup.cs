@@ -26,7 +26,7 @@ internal static class DestinationRowMarkup
     public static string ActionIcon(string icon, string size = "small") =>
         "<span class=\"mud-icon-button-label\">" + Icon(icon, size) + "</span>";
 
-    /// <summary>MudIcon's markup for an SVG icon in the default colour (also a MudButton's start icon, decision 57).</summary>
+    /// <summary>MudIcon's markup for an SVG icon in the default colour (also a MudButton's start icon, decision 58).</summary>
     public static string Icon(string icon, string size) =>
         $"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-{size}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" role=\"img\">{icon}</svg>";
 
