@@ -109,4 +109,34 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
             .Take(RunsKept)
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The same runs as <see cref="LatestAsync"/>, for a list of them (Destination Details' Recent tests): everything but
+    /// the report text, which is left empty. A page keeps what it shows for as long as its tab is open, and a full
+    /// history's reports were most of what a Details tab kept of it (decision 58).
+    /// </summary>
+    public async Task<IReadOnlyList<ConnectionTestRunRecord>> LatestForListAsync(Guid destinationId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.TestRuns.AsNoTracking().Where(r => r.DestinationId == destinationId)
+            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
+            .Take(RunsKept)
+            .Select(r => new ConnectionTestRunRecord
+            {
+                Id = r.Id,
+                DestinationId = r.DestinationId,
+                StartedAtUtc = r.StartedAtUtc,
+                StartedBy = r.StartedBy,
+                Target = r.Target,
+                TestedUnsavedChanges = r.TestedUnsavedChanges,
+                Succeeded = r.Succeeded,
+                ProblemStage = r.ProblemStage,
+                Category = r.Category,
+                Explanation = r.Explanation,
+                SqlState = r.SqlState,
+                TotalMilliseconds = r.TotalMilliseconds,
+                ReportText = "",
+            })
+            .ToListAsync(cancellationToken);
+    }
 }

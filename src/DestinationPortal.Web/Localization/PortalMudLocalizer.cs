@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Localization;
 using MudBlazor;
-using MudBlazor.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DestinationPortal.Web.Localization;
 
@@ -19,8 +19,11 @@ public static class PortalMudLocalizationExtensions
         // English too (IgnoreDefaultEnglish): one source for every language, so the pseudo-localising tests see
         // MudBlazor's words as resource text. MudBlazorText.resx holds MudBlazor's own English (a test compares them),
         // and a key it lacks still falls back to MudBlazor's English.
-        services.AddLocalizationInterceptor(sp => new DefaultLocalizationInterceptor(
-            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<MudLocalizer>()) { IgnoreDefaultEnglish = true });
+        // One for the app, not MudBlazor's transient one: each instance builds its own ResourceManager for MudBlazor's
+        // English, and every MudBlazor component that has words gets its own (two per component, about 50 a Details tab,
+        // kept as long as the tab; decision 58). It holds no state: the language is the current UI culture at each call.
+        services.Replace(ServiceDescriptor.Singleton<ILocalizationInterceptor>(sp => new DefaultLocalizationInterceptor(
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<MudLocalizer>()) { IgnoreDefaultEnglish = true }));
         return services;
     }
 }
