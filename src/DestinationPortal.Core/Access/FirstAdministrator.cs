@@ -39,11 +39,31 @@ public sealed class FirstAdministrator(
         await CreateFirstAdministratorAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A plain statement on both stores: as the start's first EF query, <c>Users.Any()</c> cost about 0.15 s of every start
+    /// (issue 16, decision 57) to learn what is true on all but the first.
+    /// </summary>
+    private static async Task<bool> AnyUserAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var table = db.Model.FindEntityType(typeof(PortalUser))!.GetTableName();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"""SELECT 1 FROM "{table}" LIMIT 1""";
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     private async Task CreateFirstAdministratorAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        if (await db.Users.AnyAsync(cancellationToken))
+        if (await AnyUserAsync(db, cancellationToken))
         {
             // A token left by a setup that ended between its user and its clean-up is of no use to anyone.
             await tokens.ClearAsync(cancellationToken);
@@ -100,7 +120,7 @@ public sealed class FirstAdministrator(
 
         using var _ = await writeGate.EnterAsync(cancellationToken);
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        if (await db.Users.AnyAsync(cancellationToken))
+        if (await AnyUserAsync(db, cancellationToken))
         {
             await tokens.ClearAsync(cancellationToken);
             return UserChangeResult.Fail(AccessText.Text("Setup.AlreadyDone"));
