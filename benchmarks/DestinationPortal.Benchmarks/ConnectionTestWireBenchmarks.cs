@@ -37,6 +37,87 @@ public class ConnectionTestWireBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
+        await StartAsync();
+        await CensusAsync();
+        await InterleavedAsync();
+    }
+
+    /// <summary>
+    /// "wire-cpu [--blocks N] [--block N]": CPU time per operation, not wall time, for raw Npgsql and Test Connection on
+    /// loopback: this process's (the client's) and the server's (the postmaster and the backends it has reaped), in blocks
+    /// of each variant taken in turn. On two shared cores wall time hides where the work is; CPU time says which side pays.
+    /// </summary>
+    public static async Task<int> RunCpuAsync(string[] args)
+    {
+        var blocks = Option(args, "--blocks", 10);
+        var perBlock = Option(args, "--block", 20);
+        var bench = new ConnectionTestWireBenchmarks();
+        await bench.StartAsync();
+        try
+        {
+            var postmaster = bench._store.Server!.PostmasterProcessId();
+            var variants = new (string Name, Func<Task> Run)[]
+            {
+                ("raw loopback", () => RawAsync(bench._rawLoopback)),
+                ("test loopback", () => bench.TestAsync(bench._loopback)),
+            };
+            var totals = variants.Select(_ => (Wall: 0.0, Client: 0.0, Server: 0.0)).ToArray();
+            for (var block = -1; block < blocks; block++)
+            {
+                for (var i = 0; i < variants.Length; i++)
+                {
+                    var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    var serverBefore = ServerCpu(postmaster);
+                    var clock = Stopwatch.StartNew();
+                    for (var n = 0; n < perBlock; n++)
+                    {
+                        await variants[i].Run();
+                    }
+
+                    // Backends exit after the client's Terminate; wait until the postmaster has reaped them, so their CPU is counted.
+                    await Task.Delay(200);
+                    var wall = clock.Elapsed.TotalMilliseconds - 200;
+                    if (block >= 0)
+                    {
+                        var t = totals[i];
+                        totals[i] = (t.Wall + wall, t.Client + (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalMilliseconds,
+                            t.Server + ServerCpu(postmaster) - serverBefore);
+                    }
+                }
+            }
+
+            var count = (double)blocks * perBlock;
+            for (var i = 0; i < variants.Length; i++)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"// cpu {variants[i].Name}: wall {totals[i].Wall / count:F1} ms, client CPU {totals[i].Client / count:F1} ms, server CPU {totals[i].Server / count:F1} ms per operation ({count} operations)"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            await bench.CleanupAsync();
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    // utime + stime + cutime + cstime of the postmaster, in milliseconds (clock ticks of 10 ms).
+    private static double ServerCpu(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields after the command: state is index 0, utime index 11, stime 12, cutime 13, cstime 14.
+        return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture)) * 10.0;
+    }
+
+    private async Task StartAsync()
+    {
         _store = await BenchmarkStore.StartAsync(BenchmarkStore.Sqlite, withServer: true);
         _services = new ServiceCollection().AddBenchmarkPortal(_store.Settings).BuildServiceProvider();
         var port = _store.Server!.Port;
@@ -45,9 +126,6 @@ public class ConnectionTestWireBenchmarks
         _rawDelayed = Raw(_proxy.Port);
         _loopback = Destination(port);
         _delayed = Destination(_proxy.Port);
-
-        await CensusAsync();
-        await InterleavedAsync();
     }
 
     [Benchmark(Baseline = true, Description = "Raw Npgsql, unpooled open + SELECT 1 (defaults: TLS Prefer, SCRAM)")]

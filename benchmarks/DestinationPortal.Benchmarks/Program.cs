@@ -15,5 +15,11 @@ if (args is ["filter-keystroke", ..])
     return await FilterKeystrokeHarness.RunAsync(args);
 }
 
+// "wire-cpu [--blocks N] [--block N]": client and server CPU per Test Connection against a raw Npgsql open, on loopback.
+if (args is ["wire-cpu", ..])
+{
+    return await ConnectionTestWireBenchmarks.RunCpuAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ManageDestinationsBenchmarks).Assembly).Run(args);
 return 0;

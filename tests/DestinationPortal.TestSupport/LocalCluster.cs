@@ -114,6 +114,10 @@ public sealed class LocalCluster : IPostgreSqlServer
         Pooling = false,
     }.ConnectionString;
 
+    /// <summary>The postmaster's process id (the first line of postmaster.pid), for benchmarks that read its CPU time.</summary>
+    public int PostmasterProcessId() =>
+        int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
     /// <inheritdoc />
     public async Task<int> CountLogLinesAsync(string text)
     {
