@@ -46,17 +46,7 @@ public sealed class FirstAdministrator(
     private static async Task<bool> AnyUserAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
         var table = db.Model.FindEntityType(typeof(PortalUser))!.GetTableName();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"""SELECT 1 FROM "{table}" LIMIT 1""";
-            return await command.ExecuteScalarAsync(cancellationToken) is not null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return await PlainStatements.ScalarAsync(db, $"""SELECT 1 FROM "{table}" LIMIT 1""", cancellationToken) is not null;
     }
 
     private async Task CreateFirstAdministratorAsync(CancellationToken cancellationToken)

@@ -37,14 +37,9 @@ internal static class AuthenticationDataSource
             listener.Stop();
         }
 
-        var settings = new NpgsqlConnectionStringBuilder
-        {
-            Host = IPAddress.Loopback.ToString(), Port = port, Username = "warm-up", Database = "warm-up", SslMode = SslMode.Disable,
-            RequireAuth = PasswordMethods, Pooling = false, Timeout = 2, ApplicationName = ApplicationName,
-        };
-        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
-        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
-        await using var dataSource = builder.Build();
+        await using var dataSource = NewBuilder(
+            IPAddress.Loopback, port, database: "warm-up", userName: "warm-up", password: null, kerberosServiceName: "warm-up",
+            encrypted: false, gssEncryption: false, PasswordMethods, timeoutSeconds: 2).Build();
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -63,36 +58,20 @@ internal static class AuthenticationDataSource
         ConnectionTestContext context, IPAddress address, bool encrypted, string requireAuth, bool gssEncryption, byte[]? pinnedCertificate, OverlappedLogin? login)
     {
         var destination = context.Destination;
-        // Typed fields only: nothing the user typed is parsed as connection-string syntax.
-        var settings = new NpgsqlConnectionStringBuilder
-        {
-            Host = address.ToString(),
-            Port = destination.Port,
-            Database = destination.Database,
+        var builder = NewBuilder(
+            address,
+            destination.Port,
+            destination.Database,
             // The user the probe asked about. Left empty, Npgsql would pick its own with Kerberos (by running klist, which
             // cannot see a MEMORY: ticket cache, else the OS account), so the probe and the login could differ.
-            Username = context.User.Name,
+            context.User.Name,
             // The overlapped login gets its password from the provider below, and only once the probe allows it.
-            Password = destination.WindowsAuthentication || login is not null ? null : context.Password,
-            SslMode = encrypted ? SslMode.Require : SslMode.Disable,
-            SslNegotiation = SslNegotiation.Postgres,
-            // Never Prefer: it retries a failed open (a second failed authentication) and can hang (npgsql #6524). Require
-            // is one attempt; it is used only where the probe saw the server ask for Kerberos and TLS is not in use.
-            GssEncryptionMode = gssEncryption ? GssEncryptionMode.Require : GssEncryptionMode.Disable,
-            ChannelBinding = ChannelBinding.Prefer,
-            RequireAuth = requireAuth,
-            KerberosServiceName = destination.KerberosServiceName,
-            Pooling = false,
-            Timeout = destination.TimeoutSeconds,
-            CommandTimeout = destination.TimeoutSeconds,
-            ApplicationName = ApplicationName,
-            // The checks only read; make the session read-only so nothing they run can write.
-            Options = "-c default_transaction_read_only=on",
-        };
-        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
-        // The checks read only built-in types (name, text, bool, int4), which Npgsql knows without asking. Loading the
-        // server's type catalogue would cost every test a round trip and about 14 KB (issue 16).
-        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
+            password: destination.WindowsAuthentication || login is not null ? null : context.Password,
+            destination.KerberosServiceName,
+            encrypted,
+            gssEncryption,
+            requireAuth,
+            destination.TimeoutSeconds);
         builder.UseSslClientAuthenticationOptionsCallback(options =>
         {
             context.Certificates.Apply(options);
@@ -133,5 +112,43 @@ internal static class AuthenticationDataSource
         }
 
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The settings of every login a test makes, and of <see cref="WarmUpAsync"/>'s, so the warm-up pays for the path a
+    /// test takes: callers choose where to connect, as whom, and the security the probe found, nothing else.
+    /// </summary>
+    private static NpgsqlDataSourceBuilder NewBuilder(
+        IPAddress address, int port, string database, string userName, string? password, string kerberosServiceName,
+        bool encrypted, bool gssEncryption, string requireAuth, int timeoutSeconds)
+    {
+        // Typed fields only: nothing the user typed is parsed as connection-string syntax.
+        var settings = new NpgsqlConnectionStringBuilder
+        {
+            Host = address.ToString(),
+            Port = port,
+            Database = database,
+            Username = userName,
+            Password = password,
+            SslMode = encrypted ? SslMode.Require : SslMode.Disable,
+            SslNegotiation = SslNegotiation.Postgres,
+            // Never Prefer: it retries a failed open (a second failed authentication) and can hang (npgsql #6524). Require
+            // is one attempt; it is used only where the probe saw the server ask for Kerberos and TLS is not in use.
+            GssEncryptionMode = gssEncryption ? GssEncryptionMode.Require : GssEncryptionMode.Disable,
+            ChannelBinding = ChannelBinding.Prefer,
+            RequireAuth = requireAuth,
+            KerberosServiceName = kerberosServiceName,
+            Pooling = false,
+            Timeout = timeoutSeconds,
+            CommandTimeout = timeoutSeconds,
+            ApplicationName = ApplicationName,
+            // The checks only read; make the session read-only so nothing they run can write.
+            Options = "-c default_transaction_read_only=on",
+        };
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        // The checks read only built-in types (name, text, bool, int4), which Npgsql knows without asking. Loading the
+        // server's type catalogue would cost every test a round trip and about 14 KB (issue 16).
+        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
+        return builder;
     }
 }

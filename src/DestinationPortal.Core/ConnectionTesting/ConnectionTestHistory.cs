@@ -80,8 +80,7 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
-        var stale = await db.TestRuns.Where(r => r.DestinationId == run.DestinationId)
-            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
+        var stale = await NewestFirst(db.TestRuns, run.DestinationId)
             .Skip(RunsKept).Select(r => r.Id)
             .ToListAsync(cancellationToken);
         if (stale.Count > 0)
@@ -104,10 +103,7 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
     public async Task<IReadOnlyList<ConnectionTestRunRecord>> LatestAsync(Guid destinationId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.TestRuns.AsNoTracking().Where(r => r.DestinationId == destinationId)
-            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
-            .Take(RunsKept)
-            .ToListAsync(cancellationToken);
+        return await Latest(db, destinationId).ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -118,9 +114,7 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
     public async Task<IReadOnlyList<ConnectionTestRunRecord>> LatestForListAsync(Guid destinationId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.TestRuns.AsNoTracking().Where(r => r.DestinationId == destinationId)
-            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
-            .Take(RunsKept)
+        return await Latest(db, destinationId)
             .Select(r => new ConnectionTestRunRecord
             {
                 Id = r.Id,
@@ -139,4 +133,12 @@ public sealed class ConnectionTestHistory(IDbContextFactory<PortalDbContext> dbF
             })
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>The runs <see cref="LatestAsync"/> and <see cref="LatestForListAsync"/> read: one query, so they always agree.</summary>
+    private static IQueryable<ConnectionTestRunRecord> Latest(PortalDbContext db, Guid destinationId) =>
+        NewestFirst(db.TestRuns.AsNoTracking(), destinationId).Take(RunsKept);
+
+    /// <summary>The order that decides which runs are kept: the trim deletes past <see cref="RunsKept"/> in it, the readers take up to it.</summary>
+    private static IQueryable<ConnectionTestRunRecord> NewestFirst(IQueryable<ConnectionTestRunRecord> runs, Guid destinationId) =>
+        runs.Where(r => r.DestinationId == destinationId).OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id);
 }

@@ -50,16 +50,12 @@ public static class DatabaseInitializer
         // New EF databases start in WAL, but not on every path (efcore #36369), and WAL is refused on some
         // network file systems. The setting is persistent, so asking once per start is enough.
         // A plain command: through EF's SqlQueryRaw, compiling this one statement cost 0.2 s of every start.
-        await using (var pragma = db.Database.GetDbConnection().CreateCommand())
+        var mode = await PlainStatements.ScalarAsync(db, "PRAGMA journal_mode=WAL", cancellationToken) as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
-            pragma.CommandText = "PRAGMA journal_mode=WAL";
-            var mode = await pragma.ExecuteScalarAsync(cancellationToken) as string;
-            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                logger.LogWarning(
-                    "SQLite refused WAL journal mode for {DatabasePath} (it reports {JournalMode}); readers will block writers. Keep the data directory on a local disk.",
-                    options.DatabasePath, mode);
-            }
+            logger.LogWarning(
+                "SQLite refused WAL journal mode for {DatabasePath} (it reports {JournalMode}); readers will block writers. Keep the data directory on a local disk.",
+                options.DatabasePath, mode);
         }
 
         await PasswordBindingMigration.BindUnboundPasswordsAsync(db, services.GetRequiredService<SecretProtector>(), logger, cancellationToken);
@@ -74,23 +70,13 @@ public static class DatabaseInitializer
     /// </summary>
     private static async Task<bool> HasPendingSqliteMigrationsAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory'";
-        if (await command.ExecuteScalarAsync(cancellationToken) is null)
+        if (await PlainStatements.ScalarAsync(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory'", cancellationToken) is null)
         {
             return true;
         }
 
-        command.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"";
-        var applied = new HashSet<string>(StringComparer.Ordinal);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                applied.Add(reader.GetString(0));
-            }
-        }
-
+        var applied = (await PlainStatements.ColumnAsync(db, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"", value => (string)value, cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
         return db.Database.GetMigrations().Any(id => !applied.Contains(id));
     }
 

@@ -51,27 +51,11 @@ internal static class PasswordBindingMigration
     /// A plain statement on both stores, because compiling it as an EF query cost about half a second of each start
     /// (issue 16) to find nothing.
     /// </summary>
-    private static async Task<List<Guid>> UnboundIdsAsync(PortalDbContext db, CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText =
-                $"""SELECT "Id" FROM "Destinations" WHERE "ProtectedPassword" IS NOT NULL AND substr("ProtectedPassword", 1, {SecretProtector.BoundPrefix.Length}) <> '{SecretProtector.BoundPrefix}'""";
-            var ids = new List<Guid>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                // SQLite stores the id as text, PostgreSQL as uuid.
-                ids.Add(reader.GetValue(0) is Guid id ? id : Guid.Parse(reader.GetString(0)));
-            }
-
-            return ids;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    private static Task<List<Guid>> UnboundIdsAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        PlainStatements.ColumnAsync(
+            db,
+            $"""SELECT "Id" FROM "Destinations" WHERE "ProtectedPassword" IS NOT NULL AND substr("ProtectedPassword", 1, {SecretProtector.BoundPrefix.Length}) <> '{SecretProtector.BoundPrefix}'""",
+            // SQLite stores the id as text, PostgreSQL as uuid.
+            value => value is Guid id ? id : Guid.Parse((string)value),
+            cancellationToken);
 }
