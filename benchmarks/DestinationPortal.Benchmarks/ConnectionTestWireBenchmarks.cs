@@ -182,7 +182,7 @@ public class ConnectionTestWireBenchmarks
             outcome = item.Outcome ?? outcome;
         }
 
-        return outcome?.Succeeded == true ? true : throw new InvalidOperationException("The benchmark server did not accept the test.");
+        return outcome?.Succeeded == true ? true : throw new InvalidOperationException("The benchmark server did not accept the test: " + outcome?.Explanation);
     }
 
     /// <summary>One run of each variant through the proxy (after a warm-up), and what the proxy saw of it.</summary>

@@ -11,17 +11,21 @@ internal static class AuthenticationDataSource
 {
     private const string ApplicationName = "DestinationPortal connection test";
 
-    // Every method that sends a password; never None, GSS or SSPI. The overlapped login starts before the probe has seen
+    // Every method that sends a password; never None, GSS or SSPI. The relayed login starts before the probe has seen
     // the method, so it cannot be pinned to it the way the sequential login is; its password still waits for the probe.
     private const string PasswordMethods = "Password,MD5,ScramSHA256";
 
     /// <summary>The login after the probe: pinned to the method it saw and to the certificate it checked.</summary>
     public static NpgsqlDataSource Build(ConnectionTestContext context, Probe probe, AuthenticationMethod method, bool gssEncryption) =>
-        Build(context, probe.Address, probe.Encrypted, AuthenticationMethods.RequireAuth(method), gssEncryption, probe.CertificateHash, login: null);
+        Build(context, probe.Address.ToString(), probe.Encrypted, AuthenticationMethods.RequireAuth(method), gssEncryption, probe.CertificateHash, login: null);
 
-    /// <summary>The login beside the probe (<see cref="OverlappedLogin"/>): TLS, and the password only from its provider.</summary>
-    public static NpgsqlDataSource BuildOverlapped(ConnectionTestContext context, OverlappedLogin login) =>
-        Build(context, login.Address, encrypted: true, PasswordMethods, gssEncryption: false, pinnedCertificate: null, login);
+    /// <summary>
+    /// The login over the probe's connection (<see cref="RelayedLogin"/>): to the relay's Unix socket in
+    /// <paramref name="relayDirectory"/>, without TLS of its own (the probe's connection has it), the password only from
+    /// the relay's provider.
+    /// </summary>
+    public static NpgsqlDataSource BuildRelayed(ConnectionTestContext context, string relayDirectory, RelayedLogin login) =>
+        Build(context, relayDirectory, encrypted: false, PasswordMethods, gssEncryption: false, pinnedCertificate: null, login);
 
     /// <summary>
     /// Npgsql's first data source and first open, and the hashes SCRAM uses, against a loopback port where nothing
@@ -38,8 +42,8 @@ internal static class AuthenticationDataSource
         }
 
         await using var dataSource = NewBuilder(
-            IPAddress.Loopback, port, database: "warm-up", userName: "warm-up", password: null, kerberosServiceName: "warm-up",
-            encrypted: false, gssEncryption: false, PasswordMethods, timeoutSeconds: 2).Build();
+            IPAddress.Loopback.ToString(), port, database: "warm-up", userName: "warm-up", password: null, kerberosServiceName: "warm-up",
+            encrypted: false, gssEncryption: false, channelBinding: false, PasswordMethods, timeoutSeconds: 2).Build();
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -55,21 +59,25 @@ internal static class AuthenticationDataSource
     }
 
     private static NpgsqlDataSource Build(
-        ConnectionTestContext context, IPAddress address, bool encrypted, string requireAuth, bool gssEncryption, byte[]? pinnedCertificate, OverlappedLogin? login)
+        ConnectionTestContext context, string host, bool encrypted, string requireAuth, bool gssEncryption, byte[]? pinnedCertificate, RelayedLogin? login)
     {
         var destination = context.Destination;
         var builder = NewBuilder(
-            address,
+            // The checked address, or the relay's directory (Npgsql takes a path as a Unix socket's directory).
+            host,
             destination.Port,
             destination.Database,
             // The user the probe asked about. Left empty, Npgsql would pick its own with Kerberos (by running klist, which
             // cannot see a MEMORY: ticket cache, else the OS account), so the probe and the login could differ.
             context.User.Name,
-            // The overlapped login gets its password from the provider below, and only once the probe allows it.
+            // The relayed login gets its password from the provider below, and only once the run adopts it.
             password: destination.WindowsAuthentication || login is not null ? null : context.Password,
             destination.KerberosServiceName,
             encrypted,
             gssEncryption,
+            // The relayed login has no TLS of its own to bind to. With Prefer it would announce "binding supported, not
+            // offered" (gs2 'y'), which a server offering -PLUS over its TLS side rightly takes for a downgrade and refuses.
+            channelBinding: login is null,
             requireAuth,
             destination.TimeoutSeconds);
         builder.UseSslClientAuthenticationOptionsCallback(options =>
@@ -84,7 +92,6 @@ internal static class AuthenticationDataSource
                     context.Connections.Track(npgsqlStream);
                 }
 
-                login?.Presented(certificate, npgsqlStream);
                 // The certificate the probe checked, again: a server that shows the authenticating connection another one
                 // (another key behind the same address) does not get the password.
                 if (pinnedCertificate is not null
@@ -101,7 +108,7 @@ internal static class AuthenticationDataSource
             // Npgsql calls this only when the server asks for a password; the tester always opens asynchronously.
             builder.UsePasswordProvider(
                 _ => throw new InvalidOperationException("The connection test opens its connections asynchronously."),
-                (_, ct) => login.PasswordAsync(ct));
+                (_, _) => login.PasswordAsync());
         }
 
         if (destination.WindowsAuthentication)
@@ -119,13 +126,13 @@ internal static class AuthenticationDataSource
     /// test takes: callers choose where to connect, as whom, and the security the probe found, nothing else.
     /// </summary>
     private static NpgsqlDataSourceBuilder NewBuilder(
-        IPAddress address, int port, string database, string userName, string? password, string kerberosServiceName,
-        bool encrypted, bool gssEncryption, string requireAuth, int timeoutSeconds)
+        string host, int port, string database, string userName, string? password, string kerberosServiceName,
+        bool encrypted, bool gssEncryption, bool channelBinding, string requireAuth, int timeoutSeconds)
     {
         // Typed fields only: nothing the user typed is parsed as connection-string syntax.
         var settings = new NpgsqlConnectionStringBuilder
         {
-            Host = address.ToString(),
+            Host = host,
             Port = port,
             Database = database,
             Username = userName,
@@ -135,7 +142,7 @@ internal static class AuthenticationDataSource
             // Never Prefer: it retries a failed open (a second failed authentication) and can hang (npgsql #6524). Require
             // is one attempt; it is used only where the probe saw the server ask for Kerberos and TLS is not in use.
             GssEncryptionMode = gssEncryption ? GssEncryptionMode.Require : GssEncryptionMode.Disable,
-            ChannelBinding = ChannelBinding.Prefer,
+            ChannelBinding = channelBinding ? ChannelBinding.Prefer : ChannelBinding.Disable,
             RequireAuth = requireAuth,
             KerberosServiceName = kerberosServiceName,
             Pooling = false,

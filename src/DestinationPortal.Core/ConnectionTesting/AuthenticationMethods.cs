@@ -11,10 +11,12 @@ internal static class AuthenticationMethods
     public static bool NeedsPassword(AuthenticationMethod method) =>
         method is AuthenticationMethod.Cleartext or AuthenticationMethod.Md5 or AuthenticationMethod.Sasl;
 
-    public static string DisplayName(AuthenticationMethod method, IReadOnlyList<string> mechanisms, bool encrypted) => method switch
+    /// <summary>The method's name in the report; <paramref name="channelBinding"/>: whether the login can bind SCRAM to its
+    /// TLS channel, only when Npgsql itself speaks TLS.</summary>
+    public static string DisplayName(AuthenticationMethod method, IReadOnlyList<string> mechanisms, bool channelBinding) => method switch
     {
         // Npgsql picks -PLUS (channel binding) whenever the server offers it over TLS, and PostgreSQL offers it only there.
-        AuthenticationMethod.Sasl when encrypted && mechanisms.Contains("SCRAM-SHA-256-PLUS") => "SCRAM-SHA-256-PLUS",
+        AuthenticationMethod.Sasl when channelBinding && mechanisms.Contains("SCRAM-SHA-256-PLUS") => "SCRAM-SHA-256-PLUS",
         AuthenticationMethod.Sasl when mechanisms.Contains("SCRAM-SHA-256") => "SCRAM-SHA-256",
         AuthenticationMethod.Sasl => "SASL (" + string.Join(", ", mechanisms) + ")",
         AuthenticationMethod.Md5 => "MD5",

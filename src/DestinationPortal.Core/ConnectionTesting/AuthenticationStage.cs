@@ -14,12 +14,17 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// data source.
 /// </summary>
 internal sealed record AuthenticatedSession(
-    NpgsqlDataSource DataSource, NpgsqlConnection Connection, Probe Probe, string MethodName, string Encryption, string? ClientPrincipal) : IAsyncDisposable
+    NpgsqlDataSource DataSource, NpgsqlConnection Connection, Probe Probe, string MethodName, string Encryption, string? ClientPrincipal,
+    RelayedLogin? Relay = null) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
     {
         await Connection.DisposeAsync();
         await DataSource.DisposeAsync();
+        if (Relay is not null)
+        {
+            await Relay.CloseAsync();
+        }
     }
 }
 
@@ -37,9 +42,9 @@ internal static class AuthenticationStage
 
     private static IStringLocalizer T => ConnectionTestText.Localizer;
 
-    /// <remarks>The login started beside the probe, if any, is adopted when it can serve as the run's one authentication;
-    /// otherwise it is left for the run to abandon (it never got the password).</remarks>
-    public static async Task<AuthenticationResult> AuthenticateAsync(ConnectionTestContext context, Probe probe, OverlappedLogin? overlapped, CancellationToken ct)
+    /// <remarks>The login carried over the probe's connection, if any, is adopted when it can serve as the run's one
+    /// authentication; otherwise it is left for the run to abandon (it never got the password).</remarks>
+    public static async Task<AuthenticationResult> AuthenticateAsync(ConnectionTestContext context, Probe probe, RelayedLogin? relay, CancellationToken ct)
     {
         context.Events.Enter(ConnectionTestStage.Authentication);
         var startup = probe.Startup!;
@@ -57,7 +62,9 @@ internal static class AuthenticationStage
         }
 
         var method = startup.Method!.Value;
-        var methodName = AuthenticationMethods.DisplayName(method, startup.SaslMechanisms, probe.Encrypted);
+        // Npgsql speaks to the relay without TLS, so a relayed SCRAM login cannot bind to the TLS channel (no -PLUS).
+        var relayed = relay?.CanServe(method) == true;
+        var methodName = AuthenticationMethods.DisplayName(method, startup.SaslMechanisms, channelBinding: probe.Encrypted && !relayed);
         var details = new List<ConnectionTestDetail>
         {
             new(T["Auth.Detail.User"], context.User.Name),
@@ -88,11 +95,11 @@ internal static class AuthenticationStage
         context.Emit(ConnectionTestStatus.Running, T["Auth.Authenticating", methodName, clientPrincipal ?? context.User.Name], details);
         AuthenticatedSession session;
         Task opening;
-        if (overlapped is not null && !kerberos && overlapped.CanServe(probe, method))
+        if (relayed && !kerberos)
         {
-            overlapped.Adopt(probe, context.Password!);
-            session = new AuthenticatedSession(overlapped.DataSource, overlapped.Connection, probe, methodName, encryption, clientPrincipal);
-            opening = overlapped.Opening;
+            await relay!.AdoptAsync(context.Password!, ct);
+            session = new AuthenticatedSession(relay.DataSource, relay.Connection, probe, methodName, encryption, clientPrincipal, relay);
+            opening = relay.Opening;
         }
         else
         {
@@ -104,7 +111,7 @@ internal static class AuthenticationStage
         Verdict? failure;
         try
         {
-            failure = await OpenAsync(context, session, opening, overlapped, kerberos, details);
+            failure = await OpenAsync(context, session, opening, kerberos, details);
         }
         catch
         {
@@ -172,18 +179,13 @@ internal static class AuthenticationStage
 
     /// <summary>The one authentication attempt of the run; null when it succeeded, else the verdict naming what failed.</summary>
     private static async Task<Verdict?> OpenAsync(
-        ConnectionTestContext context, AuthenticatedSession session, Task opening, OverlappedLogin? overlapped, bool kerberos, List<ConnectionTestDetail> details)
+        ConnectionTestContext context, AuthenticatedSession session, Task opening, bool kerberos, List<ConnectionTestDetail> details)
     {
         var encrypted = session.Probe.Encrypted;
         try
         {
             await opening;
             return null;
-        }
-        catch (Exception) when (overlapped?.Withheld == Withholding.CertificateDiffers)
-        {
-            // Told as the sequential login tells a certificate its callback refused: the server is not the one checked.
-            return context.Fail(ConnectionTestCategory.Tls, T["Auth.CertificateChanged"], DestinationField.TlsMode, details);
         }
         catch (NpgsqlException ex) when (kerberos && KerberosServerAdvice.IsServerRefusal(ex))
         {

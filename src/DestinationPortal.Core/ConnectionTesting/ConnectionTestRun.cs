@@ -1,4 +1,4 @@
-using System.Net;
+using System.Net.Sockets;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Core.Localization;
 using Microsoft.Extensions.Logging;
@@ -80,18 +80,17 @@ internal sealed class ConnectionTestRun(
         }
 
         var mode = _destination.TlsMode;
-        OverlappedLogin? overlapped = null;
-        Action<IPAddress>? startLogin = CanOverlap(context) ? address => overlapped = OverlappedLogin.Start(context, address, ct) : null;
+        var relay = CanRelay(context) ? StartRelay(context, ct) : null;
         try
         {
-            var probe = await ServerProbe.ProbeAsync(context, resolution.Addresses, requestTls: mode is not (TlsMode.Disable or TlsMode.Allow), startLogin, ct);
+            var probe = await ServerProbe.ProbeAsync(context, resolution.Addresses, requestTls: mode is not (TlsMode.Disable or TlsMode.Allow), relay, ct);
             if (probe.Failure is null && mode == TlsMode.Allow && probe.Startup?.SqlState == "28000")
             {
                 // libpq's Allow: plaintext first, TLS only when the server refuses. Only a pg_hba refusal triggers the retry,
                 // never a wrong password, so one test never costs two failed authentications.
                 events.Emit(ConnectionTestStage.Authentication, ConnectionTestStatus.Warning,
                     T["Runner.AllowRetry", probe.Startup.ErrorMessage ?? ""], []);
-                probe = await ServerProbe.ProbeAsync(context, [probe.Address], requestTls: true, startLogin: null, ct);
+                probe = await ServerProbe.ProbeAsync(context, [probe.Address], requestTls: true, relay: null, ct);
             }
 
             if (probe.Failure is { } probeFailure)
@@ -99,7 +98,7 @@ internal sealed class ConnectionTestRun(
                 return probeFailure;
             }
 
-            var authentication = await AuthenticationStage.AuthenticateAsync(context, probe, overlapped, ct);
+            var authentication = await AuthenticationStage.AuthenticateAsync(context, probe, relay, ct);
             if (authentication.Session is not { } session)
             {
                 return authentication.Failure!;
@@ -112,20 +111,37 @@ internal sealed class ConnectionTestRun(
         }
         finally
         {
-            overlapped?.AbandonUnlessAdopted();
+            if (relay is not null)
+            {
+                await relay.AbandonUnlessAdoptedAsync();
+            }
         }
     }
 
     /// <summary>
-    /// Whether the login may start beside the probe (<see cref="OverlappedLogin"/>). Not with Windows Authentication: the
-    /// portal's own Kerberos step must come first, and Npgsql's negotiate callback cannot wait for the probe. Not without
-    /// TLS (Disable, Allow): Npgsql's socket is then out of the portal's reach, so a login the run abandons could not be
-    /// closed. Not without a password: there is nothing to overlap.
+    /// Whether the login goes over the probe's connection (<see cref="RelayedLogin"/>). Not with Windows Authentication:
+    /// the portal's own Kerberos step must come first, and Npgsql's negotiate callback cannot wait for the probe. Not
+    /// without asking for TLS (Disable, Allow, which retries on a second connection): they keep the sequential login they
+    /// were tested with. Not without a password: there is nothing to carry.
     /// </summary>
-    private static bool CanOverlap(ConnectionTestContext context) =>
+    private static bool CanRelay(ConnectionTestContext context) =>
         !context.Destination.WindowsAuthentication
         && context.Mode is TlsMode.Prefer or TlsMode.Require or TlsMode.VerifyCA or TlsMode.VerifyFull
         && !string.IsNullOrEmpty(context.Password);
+
+    /// <summary>The relay, or null where this platform cannot open one (the run then logs in the sequential way).</summary>
+    private RelayedLogin? StartRelay(ConnectionTestContext context, CancellationToken ct)
+    {
+        try
+        {
+            return RelayedLogin.Start(context, ct);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            logger.LogDebug(ex, "The connection test's login relay could not start; the login runs on its own connection");
+            return null;
+        }
+    }
 
     /// <summary>
     /// The operator's network policy, applied to every resolved address before any socket opens, not just the first: a

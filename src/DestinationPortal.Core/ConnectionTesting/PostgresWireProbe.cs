@@ -85,31 +85,41 @@ internal static class PostgresWireProbe
         BinaryPrimitives.WriteInt32BigEndian(message, message.Length);
         body.ToArray().CopyTo(message, 4);
         await stream.WriteAsync(message, cancellationToken);
+        return (await ReadStartupReplyAsync(stream, cancellationToken)).Reply;
+    }
 
+    /// <summary>
+    /// Reads the server's first answer to a startup message, whoever sent it, and returns the bytes read with it: the
+    /// relayed login (<see cref="RelayedLogin"/>) forwards exactly those bytes to Npgsql once the run lets it go on.
+    /// </summary>
+    public static async Task<(StartupReply Reply, byte[] Raw)> ReadStartupReplyAsync(Stream stream, CancellationToken cancellationToken)
+    {
         var header = new byte[5];
         if (!await TryReadExactlyAsync(stream, header, cancellationToken))
         {
-            return NotPostgreSql();
+            return (NotPostgreSql(), []);
         }
 
         var length = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1));
         if (header[0] is not ((byte)'R' or (byte)'E') || length < 4)
         {
-            return NotPostgreSql();
+            return (NotPostgreSql(), []);
         }
 
         if (length > MaxMessageLength)
         {
-            return NotPostgreSql(ConnectionTestText.Localizer["Probe.OversizedMessage", length]);
+            return (NotPostgreSql(ConnectionTestText.Localizer["Probe.OversizedMessage", length]), []);
         }
 
-        var payload = new byte[length - 4];
-        if (!await TryReadExactlyAsync(stream, payload, cancellationToken))
+        var raw = new byte[length + 1];
+        header.CopyTo(raw, 0);
+        if (!await TryReadExactlyAsync(stream, raw.AsMemory(5), cancellationToken))
         {
-            return NotPostgreSql();
+            return (NotPostgreSql(), []);
         }
 
-        return header[0] == (byte)'E' ? ParseError(payload) : ParseAuthenticationRequest(payload);
+        var payload = raw[5..];
+        return (header[0] == (byte)'E' ? ParseError(payload) : ParseAuthenticationRequest(payload), raw);
     }
 
     private static StartupReply ParseAuthenticationRequest(byte[] payload)
@@ -188,7 +198,7 @@ internal static class PostgresWireProbe
         return result;
     }
 
-    private static async Task<bool> TryReadExactlyAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<bool> TryReadExactlyAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         try
         {

@@ -14,23 +14,19 @@ internal sealed record Probe(Verdict? Failure, IPAddress Address, bool Encrypted
 
 /// <summary>
 /// The TCP, TLS and first authentication stages on one raw socket: connect, negotiate TLS as TLS Mode says, then ask
-/// which authentication the server wants for the user. No credential is sent; the socket is closed afterwards.
+/// which authentication the server wants for the user. No credential is sent; the socket is closed afterwards, unless
+/// the run's relayed login carries on over it.
 /// </summary>
 internal static class ServerProbe
 {
     /// <remarks>
-    /// <c>startLogin</c>, when given, is called with the first candidate as the probe starts to connect, so the run's login
-    /// (<see cref="OverlappedLogin"/>) has its TCP and TLS handshakes and startup in the same round trips as the probe's,
-    /// instead of after them. It is only called when TLS is asked for: the login needs TLS to be closed from outside.
+    /// With <paramref name="relay"/>, the startup message the server gets is Npgsql's, carried over this connection
+    /// (<see cref="RelayedLogin"/>); the probe still reads the answer itself, and then leaves the connection open to the
+    /// relay instead of closing it. Without one, or when Npgsql did not get that far, the probe sends a startup of its own.
     /// </remarks>
     public static async Task<Probe> ProbeAsync(
-        ConnectionTestContext context, IReadOnlyList<IPAddress> candidates, bool requestTls, Action<IPAddress>? startLogin, CancellationToken ct)
+        ConnectionTestContext context, IReadOnlyList<IPAddress> candidates, bool requestTls, RelayedLogin? relay, CancellationToken ct)
     {
-        if (requestTls)
-        {
-            startLogin?.Invoke(candidates[0]);
-        }
-
         var tcp = await TcpStage.ConnectAsync(context, candidates, ct);
         if (tcp.Socket is null)
         {
@@ -38,33 +34,42 @@ internal static class ServerProbe
         }
 
         var address = tcp.Address;
-        await using var network = new NetworkStream(tcp.Socket, ownsSocket: true);
-        var tls = requestTls
-            ? await TlsStage.NegotiateAsync(context, network, address, ct)
-            : TlsStage.Skip(context);
-        if (tls.Failure is not null)
-        {
-            return new(tls.Failure, address, false, tls.ServerOffersTls, null);
-        }
-
-        SslStream? ssl = tls.Stream;
+        var network = new NetworkStream(tcp.Socket, ownsSocket: true);
+        SslStream? ssl = null;
         try
         {
+            var tls = requestTls
+                ? await TlsStage.NegotiateAsync(context, network, address, ct)
+                : TlsStage.Skip(context);
+            if (tls.Failure is not null)
+            {
+                return new(tls.Failure, address, false, tls.ServerOffersTls, null);
+            }
+
+            ssl = tls.Stream;
             var encrypted = ssl is not null;
+            var stream = (Stream?)ssl ?? network;
             context.Events.Enter(ConnectionTestStage.Authentication);
             context.Emit(ConnectionTestStatus.Running,
                 ConnectionTestText.Localizer["Probe.AskingAuthentication", context.User.Name, context.Destination.Database], []);
-            var startup = await PostgresWireProbe.SendStartupAsync((Stream?)ssl ?? network, context.User.Name, context.Destination.Database, ct);
+            var startup = (relay is null ? null : await relay.CarryStartupAsync(stream, network, ct))
+                ?? await PostgresWireProbe.SendStartupAsync(stream, context.User.Name, context.Destination.Database, ct);
             return startup.NotPostgreSql
                 ? new(context.NotPostgreSql(address, startup.Violation), address, encrypted, tls.ServerOffersTls, null)
                 : new(null, address, encrypted, tls.ServerOffersTls, startup, tls.CertificateHash);
         }
         finally
         {
-            if (ssl is not null)
+            // A carried connection is the relay's now; it closes it when the run has no use for it.
+            if (relay?.Carrying != true)
             {
-                await TlsStage.CloseQuietlyAsync(ssl);
-                await ssl.DisposeAsync();
+                if (ssl is not null)
+                {
+                    await TlsStage.CloseQuietlyAsync(ssl);
+                    await ssl.DisposeAsync();
+                }
+
+                await network.DisposeAsync();
             }
         }
     }

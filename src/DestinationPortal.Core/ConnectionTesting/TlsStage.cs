@@ -100,11 +100,15 @@ internal static class TlsStage
         {
             await ssl.ShutdownAsync();
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException || IsTlsLayerError(ex))
         {
             // The probe's answer is already in hand; a failed goodbye changes nothing.
         }
     }
+
+    // OpenSSL's own error type is internal to .NET (Interop+OpenSsl+SslException): a peer that has already gone away can
+    // make the goodbye fail with it instead of an IOException.
+    private static bool IsTlsLayerError(Exception ex) => ex.GetType().Name == "SslException";
 
     private static void ReportEncrypted(ConnectionTestContext context, SslStream ssl, CertificateFindings findings)
     {

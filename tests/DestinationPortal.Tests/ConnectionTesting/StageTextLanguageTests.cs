@@ -13,8 +13,8 @@ public sealed class StageTextLanguageTests
     [Fact]
     public void Warnings_CleartextWithoutTlsInGerman_CriticalWarningInGerman()
     {
-        var english = Under("en-US", () => AuthenticationMethods.Warnings(AuthenticationMethod.Cleartext, encrypted: false));
-        var german = Under("de-DE", () => AuthenticationMethods.Warnings(AuthenticationMethod.Cleartext, encrypted: false));
+        var english = Under("en-US", () => AuthenticationMethods.Warnings(AuthenticationMethod.Cleartext, channelBinding: false));
+        var german = Under("de-DE", () => AuthenticationMethods.Warnings(AuthenticationMethod.Cleartext, channelBinding: false));
 
         Assert.StartsWith("CRITICAL: the server asks for the password in cleartext", Assert.Single(english), StringComparison.Ordinal);
         Assert.StartsWith("KRITISCH: Der Server verlangt das Kennwort im Klartext", Assert.Single(german), StringComparison.Ordinal);
@@ -24,9 +24,9 @@ public sealed class StageTextLanguageTests
     public void DisplayName_InGerman_TranslatesWordsButKeepsProtocolNames()
     {
         var (cleartext, scram, md5) = Under("de-DE", () => (
-            AuthenticationMethods.DisplayName(AuthenticationMethod.Cleartext, [], encrypted: false),
-            AuthenticationMethods.DisplayName(AuthenticationMethod.Sasl, ["SCRAM-SHA-256"], encrypted: false),
-            AuthenticationMethods.DisplayName(AuthenticationMethod.Md5, [], encrypted: false)));
+            AuthenticationMethods.DisplayName(AuthenticationMethod.Cleartext, [], channelBinding: false),
+            AuthenticationMethods.DisplayName(AuthenticationMethod.Sasl, ["SCRAM-SHA-256"], channelBinding: false),
+            AuthenticationMethods.DisplayName(AuthenticationMethod.Md5, [], channelBinding: false)));
 
         Assert.Equal("Klartext-Kennwort", cleartext);
         Assert.Equal("SCRAM-SHA-256", scram);
