@@ -71,6 +71,11 @@ internal static class AuthenticationStage
             new(T["Auth.Detail.MethodRequested"], methodName),
             new(T["Tls.Detail.Encrypted"], T[probe.Encrypted ? "Auth.Encrypted.Tls" : "Auth.Encrypted.No"]),
         };
+        if (relayed && probe.Encrypted && startup.SaslMechanisms.Contains("SCRAM-SHA-256-PLUS"))
+        {
+            // Said, so that nobody reads plain SCRAM-SHA-256 as the server not offering binding.
+            details.Add(new(T["Auth.Detail.ChannelBinding"], T["Auth.ChannelBinding.NotUsed"]));
+        }
         if (RefuseMismatch(context, method, methodName, details) is { } mismatch)
         {
             return Failed(mismatch);

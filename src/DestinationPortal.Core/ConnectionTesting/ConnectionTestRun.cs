@@ -129,14 +129,17 @@ internal sealed class ConnectionTestRun(
         && context.Mode is TlsMode.Prefer or TlsMode.Require or TlsMode.VerifyCA or TlsMode.VerifyFull
         && !string.IsNullOrEmpty(context.Password);
 
-    /// <summary>The relay, or null where this platform cannot open one (the run then logs in the sequential way).</summary>
+    /// <summary>
+    /// The relay, or null where it cannot open (no Unix sockets, a temp path too long for a socket's name): the run then
+    /// logs in the sequential way.
+    /// </summary>
     private RelayedLogin? StartRelay(ConnectionTestContext context, CancellationToken ct)
     {
         try
         {
             return RelayedLogin.Start(context, ct);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or PlatformNotSupportedException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is SocketException or IOException or PlatformNotSupportedException or UnauthorizedAccessException or ArgumentException)
         {
             logger.LogDebug(ex, "The connection test's login relay could not start; the login runs on its own connection");
             return null;

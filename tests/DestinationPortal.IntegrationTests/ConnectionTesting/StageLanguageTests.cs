@@ -36,9 +36,10 @@ public sealed class StageLanguageTests(PostgreSqlServers servers)
         Assert.Equal(germanMessage, Outcome(german).Explanation);
         // What the server was asked for before the password was sent, in German words around the server's names.
         var asked = german.First(e => e.Stage == ConnectionTestStage.Authentication && e.Details.Count > 0);
-        Assert.Equal("SCRAM-SHA-256-PLUS", Detail(asked, "Vom Server verlangte Methode"));
+        Assert.Equal("SCRAM-SHA-256", Detail(asked, "Vom Server verlangte Methode"));
+        Assert.StartsWith("vom Server angeboten (SCRAM-SHA-256-PLUS), nicht genutzt", Detail(asked, "Kanalbindung"), StringComparison.Ordinal);
         Assert.Equal("ja (TLS)", Detail(asked, "Verschlüsselt"));
-        Assert.StartsWith("Der Server verlangt SCRAM-SHA-256-PLUS; Authentifizierung als", asked.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Der Server verlangt SCRAM-SHA-256; Authentifizierung als", asked.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,15 +99,15 @@ public sealed class StageLanguageTests(PostgreSqlServers servers)
         Assert.True(germanOutcome.Succeeded, german.ToReportText());
         Assert.Equal((englishOutcome.Category, englishOutcome.FieldToFix), (germanOutcome.Category, germanOutcome.FieldToFix));
         Assert.Equal(ConnectionTestCategory.Permissions, germanOutcome.Category);
-        Assert.Contains($"Connected to 127.0.0.1 as {user} (SCRAM-SHA-256-PLUS, TLS). But {user} cannot create tables in schema public (grant with: GRANT CREATE ON SCHEMA public TO {user}).",
+        Assert.Contains($"Connected to 127.0.0.1 as {user} (SCRAM-SHA-256, TLS). But {user} cannot create tables in schema public (grant with: GRANT CREATE ON SCHEMA public TO {user}).",
             englishOutcome.Explanation, StringComparison.Ordinal);
-        Assert.Contains($"Verbunden mit 127.0.0.1 als {user} (SCRAM-SHA-256-PLUS, TLS). Aber {user} kann im Schema public keine Tabellen anlegen (Recht vergeben mit: GRANT CREATE ON SCHEMA public TO {user}).",
+        Assert.Contains($"Verbunden mit 127.0.0.1 als {user} (SCRAM-SHA-256, TLS). Aber {user} kann im Schema public keine Tabellen anlegen (Recht vergeben mit: GRANT CREATE ON SCHEMA public TO {user}).",
             germanOutcome.Explanation, StringComparison.Ordinal);
 
         Assert.StartsWith("Verschlüsselt mit TLS 1.", Last(german, ConnectionTestStage.Tls).Message, StringComparison.Ordinal);
         Assert.Contains("Zertifikat nicht geprüft: TLS-Modus Require", Last(german, ConnectionTestStage.Tls).Message, StringComparison.Ordinal);
         Assert.Contains(german, e => e.Message.StartsWith($"Der Server wird gefragt, welche Authentifizierung er für Benutzer {user} in der Datenbank postgres verlangt", StringComparison.Ordinal));
-        Assert.Equal($"Als {user} mit SCRAM-SHA-256-PLUS authentifiziert.", Last(german, ConnectionTestStage.Authentication).Message);
+        Assert.Equal($"Als {user} mit SCRAM-SHA-256 authentifiziert.", Last(german, ConnectionTestStage.Authentication).Message);
         var database = Last(german, ConnectionTestStage.Database);
         Assert.Equal($"{user} kann im Schema public von postgres keine Tabellen anlegen.", database.Message);
         Assert.Equal("nein", Detail(database, "CREATE auf Schema public"));

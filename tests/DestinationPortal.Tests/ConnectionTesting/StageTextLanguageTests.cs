@@ -13,8 +13,8 @@ public sealed class StageTextLanguageTests
     [Fact]
     public void Warnings_CleartextWithoutTlsInGerman_CriticalWarningInGerman()
     {
-        var english = Under("en-US", () => AuthenticationMethods.Warnings(AuthenticationMethod.Cleartext, channelBinding: false));
-        var german = Under("de-DE", () => AuthenticationMethods.Warnings(AuthenticationMethod.Cleartext, channelBinding: false));
+        var english = Under("en-US", () => AuthenticationMethods.Warnings(AuthenticationMethod.Cleartext, encrypted: false));
+        var german = Under("de-DE", () => AuthenticationMethods.Warnings(AuthenticationMethod.Cleartext, encrypted: false));
 
         Assert.StartsWith("CRITICAL: the server asks for the password in cleartext", Assert.Single(english), StringComparison.Ordinal);
         Assert.StartsWith("KRITISCH: Der Server verlangt das Kennwort im Klartext", Assert.Single(german), StringComparison.Ordinal);
