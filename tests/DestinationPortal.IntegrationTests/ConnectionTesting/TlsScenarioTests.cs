@@ -30,7 +30,7 @@ public sealed class TlsScenarioTests(PostgreSqlServers servers)
     }
 
     [Fact]
-    public async Task RunAsync_TlsServerWithPrefer_EncryptsWithScramPlusWithoutCheckingCertificate()
+    public async Task RunAsync_TlsServerWithPrefer_EncryptsWithScramWithoutCheckingCertificate_SaysChannelBindingWasOffered()
     {
         var events = await RunAsync(Destination(servers.Tls.Port, TestRoles.Scram, TlsMode.Prefer), TestRoles.ScramPassword);
 
