@@ -108,6 +108,13 @@ internal static class AuthenticationStage
         }
         else
         {
+            // A relay that cannot serve (no password asked, -PLUS only) still holds the probe's connection: closed before
+            // the login opens its own, as the probe's was before the relay.
+            if (relay is not null)
+            {
+                await relay.AbandonUnlessAdoptedAsync();
+            }
+
             var dataSource = AuthenticationDataSource.Build(context, probe, method, gssEncryption);
             session = new AuthenticatedSession(dataSource, dataSource.CreateConnection(), probe, methodName, encryption, clientPrincipal);
             opening = session.Connection.OpenAsync(ct);

@@ -90,6 +90,13 @@ internal sealed class ConnectionTestRun(
                 // never a wrong password, so one test never costs two failed authentications.
                 events.Emit(ConnectionTestStage.Authentication, ConnectionTestStatus.Warning,
                     T["Runner.AllowRetry", probe.Startup.ErrorMessage ?? ""], []);
+                // The refused connection's relay holds that refusal: closed now, and the retry logs in on its own connection.
+                if (relay is not null)
+                {
+                    await relay.AbandonUnlessAdoptedAsync();
+                    relay = null;
+                }
+
                 probe = await ServerProbe.ProbeAsync(context, [probe.Address], requestTls: true, relay: null, ct);
             }
 
@@ -119,15 +126,13 @@ internal sealed class ConnectionTestRun(
     }
 
     /// <summary>
-    /// Whether the login goes over the probe's connection (<see cref="RelayedLogin"/>). Not with Windows Authentication:
-    /// the portal's own Kerberos step must come first, and Npgsql's negotiate callback cannot wait for the probe. Not
-    /// without asking for TLS (Disable, Allow, which retries on a second connection): they keep the sequential login they
-    /// were tested with. Not without a password: there is nothing to carry.
+    /// Whether the login goes over the probe's connection (<see cref="RelayedLogin"/>), in every TLS Mode (without TLS
+    /// too: then the relay is also what lets the run close Npgsql's connection at the deadline). Not with Windows
+    /// Authentication: the portal's own Kerberos step must come first, and Npgsql's negotiate callback cannot wait for the
+    /// probe. Not without a password: there is nothing to carry.
     /// </summary>
     private static bool CanRelay(ConnectionTestContext context) =>
-        !context.Destination.WindowsAuthentication
-        && context.Mode is TlsMode.Prefer or TlsMode.Require or TlsMode.VerifyCA or TlsMode.VerifyFull
-        && !string.IsNullOrEmpty(context.Password);
+        !context.Destination.WindowsAuthentication && !string.IsNullOrEmpty(context.Password);
 
     /// <summary>
     /// The relay, or null where it cannot open (no Unix sockets, a temp path too long for a socket's name): the run then

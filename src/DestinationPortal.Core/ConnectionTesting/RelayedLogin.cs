@@ -37,6 +37,7 @@ internal sealed class RelayedLogin
     private StartupReply? _reply;
     private string? _password;
     private int _closed;
+    private int _abandoned;
 
     private RelayedLogin(ConnectionTestContext context, DirectoryInfo directory, Socket listener, CancellationToken runStopping)
     {
@@ -121,13 +122,13 @@ internal sealed class RelayedLogin
     }
 
     /// <summary>
-    /// Whether this login can be the run's one authentication: it carried the startup, and the server asks for a
-    /// password, with SASL offering plain SCRAM-SHA-256 (a server offering only -PLUS gets the sequential login, which
+    /// Whether this login can be the run's one authentication: it carried the startup, and the server asked it for this
+    /// password method (never for a method another connection saw), with SASL offering plain SCRAM-SHA-256 (a server offering only -PLUS gets the sequential login, which
     /// speaks TLS itself and can bind to it).
     /// </summary>
     public bool CanServe(AuthenticationMethod method) =>
-        Carrying && AuthenticationMethods.NeedsPassword(method)
-        && (method != AuthenticationMethod.Sasl || _reply!.SaslMechanisms.Contains(ScramSha256));
+        Carrying && _reply is { Method: { } asked } && asked == method && AuthenticationMethods.NeedsPassword(method)
+        && (method != AuthenticationMethod.Sasl || _reply.SaslMechanisms.Contains(ScramSha256));
 
     /// <summary>The authentication stage's go-ahead: the server's answer goes to Npgsql, and from then on every byte both ways.</summary>
     public async Task AdoptAsync(string password, CancellationToken ct)
@@ -147,7 +148,8 @@ internal sealed class RelayedLogin
     /// <summary>Closes the relay and both its connections unless adopted, in which case the session's end closes them.</summary>
     public async ValueTask AbandonUnlessAdoptedAsync()
     {
-        if (_password is not null)
+        // Once: the authentication stage abandons a relay it cannot use before its own login, and the run's end again.
+        if (_password is not null || Interlocked.Exchange(ref _abandoned, 1) == 1)
         {
             return;
         }
