@@ -36,12 +36,14 @@ public static class TestReport
     public static Task RecordAsync(IPage page) => page.EvaluateAsync("""
         () => {
           const changes = [];
+          const batches = [];
           const snapshots = [];
           const logged = new WeakSet();
-          window.__testReport = { changes, snapshots };
+          window.__testReport = { changes, batches, snapshots };
+          const note = text => { changes.push(text); batches.push(snapshots.length); };
           const isRow = n => n.matches('.test-stage');
           const isResult = n => n.matches('[data-testid="test-result"]');
-          const log = (node, text) => { if (!logged.has(node)) { logged.add(node); changes.push(text); } };
+          const log = (node, text) => { if (!logged.has(node)) { logged.add(node); note(text); } };
           new MutationObserver(records => {
             // Nodes the circuit inserted one by one are logged at their own record; nodes that came inside a
             // bigger insertion are logged at that insertion.
@@ -57,7 +59,7 @@ public static class TestReport
                   }
                 }
               } else if (r.type === 'attributes' && r.attributeName === 'data-status' && isRow(r.target)) {
-                changes.push('left ' + r.oldValue + ' ' + r.target.dataset.stage);
+                note('left ' + r.oldValue + ' ' + r.target.dataset.stage);
               }
             }
 
@@ -71,6 +73,12 @@ public static class TestReport
 
     /// <summary>"added Tls", "left Running Tls", "result", … in the order the page applied them.</summary>
     public static Task<string[]> RecordedChangesAsync(IPage page) => page.EvaluateAsync<string[]>("() => window.__testReport.changes");
+
+    /// <summary>
+    /// For each of <see cref="RecordedChangesAsync"/>'s changes, the observer call that saw it (0, 1, …): changes seen in
+    /// one call reached the page in one frame, so nobody could have seen one without the other.
+    /// </summary>
+    public static Task<int[]> RecordedBatchesAsync(IPage page) => page.EvaluateAsync<int[]>("() => window.__testReport.batches");
 
     public static async Task<IReadOnlyList<ReportSnapshot>> RecordedSnapshotsAsync(IPage page)
     {
