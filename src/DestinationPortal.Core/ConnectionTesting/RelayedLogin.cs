@@ -38,6 +38,7 @@ internal sealed class RelayedLogin
     private string? _password;
     private int _closed;
     private int _abandoned;
+    private Task _relaying = Task.CompletedTask;
 
     private RelayedLogin(ConnectionTestContext context, DirectoryInfo directory, Socket listener, CancellationToken runStopping)
     {
@@ -138,7 +139,7 @@ internal sealed class RelayedLogin
         // As the server sent it, -PLUS included: with channel binding off, Npgsql picks plain SCRAM-SHA-256 and tells the
         // server so (gs2 'n'), which the server accepts; it refuses a client that claims binding without TLS.
         await npgsql.WriteAsync(_heldReply, ct);
-        _ = RelayAsync(npgsql, _server!);
+        _relaying = RelayAsync(npgsql, _server!);
     }
 
     /// <summary>Npgsql's password provider. Npgsql asks only after the server's prompt, which reaches it only once adopted.</summary>
@@ -187,8 +188,24 @@ internal sealed class RelayedLogin
         }
     }
 
-    /// <summary>Closes both connections and the relay's socket, once: the session's end, after Npgsql's Terminate.</summary>
-    public Task CloseAsync() => CloseAsync(goodbye: false);
+    /// <summary>
+    /// The session's end, after Npgsql's close: waits (briefly) until the relay has carried Npgsql's Terminate to the
+    /// server and seen Npgsql hang up, so the server gets a clean goodbye instead of a cut that it logs as an error; then
+    /// closes both connections and the relay's socket.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        try
+        {
+            await _relaying.WaitAsync(TimeSpan.FromSeconds(1));
+        }
+        catch (TimeoutException)
+        {
+            // A server that neither reads nor closes: cut it.
+        }
+
+        await CloseAsync(goodbye: false);
+    }
 
     /// <remarks>
     /// <paramref name="goodbye"/>: TLS close_notify first, for a server left waiting at the password prompt (as the probe

@@ -1,5 +1,6 @@
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
+using Npgsql;
 using static DestinationPortal.IntegrationTests.ConnectionTesting.TesterHarness;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;
@@ -23,6 +24,24 @@ public sealed class AuthenticationScenarioTests(PostgreSqlServers servers)
         Assert.Equal("28P01", Outcome(events).SqlState);
         // The server writes its log line before it sends the error, so the count is final when the run ends.
         Assert.Equal(before + 1, await servers.Tls.CountLogLinesAsync(logLine));
+    }
+
+    [Fact]
+    public async Task RunAsync_SuccessfulTestOverTls_LeavesNoConnectionErrorInTheServerLog()
+    {
+        // What a backend logs when its TLS client goes away without Npgsql's Terminate. (Without TLS PostgreSQL logs such
+        // an end only inside a transaction, so only TLS can show it.)
+        string[] connectionErrors = ["could not receive data from client", "unexpected EOF", "SSL error", "SSL SYSCALL error"];
+        var server = servers.Tls;
+        await WaitUntilNoTestBackendAsync(server);
+        var before = await CountAsync(server, connectionErrors);
+
+        var events = await RunAsync(Destination(server.Port, TestRoles.Scram, TlsMode.Require), TestRoles.ScramPassword);
+
+        AssertSucceeded(events);
+        // The backend logs when it notices the hang-up, which may be after the run has ended: wait until it has gone.
+        await WaitUntilNoTestBackendAsync(server);
+        Assert.Equal(before, await CountAsync(server, connectionErrors));
     }
 
     [Fact]
@@ -181,5 +200,38 @@ public sealed class AuthenticationScenarioTests(PostgreSqlServers servers)
 
         Assert.Contains("SHA-256 fingerprint", report, StringComparison.Ordinal);
         Assert.DoesNotContain(TestRoles.ScramPassword, report, StringComparison.Ordinal);
+    }
+
+    private static async Task<int> CountAsync(IPostgreSqlServer server, string[] texts)
+    {
+        var count = 0;
+        foreach (var text in texts)
+        {
+            count += await server.CountLogLinesAsync(text);
+        }
+
+        return count;
+    }
+
+    private static async Task WaitUntilNoTestBackendAsync(IPostgreSqlServer server)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(server.SuperuserConnectionString());
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'DestinationPortal connection test'");
+            if ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException("A connection test's backend was still connected after 10 s.");
+            }
+
+            await Task.Delay(20);
+        }
     }
 }
