@@ -1,3 +1,6 @@
+using System.Net;
+using System.Threading.Channels;
+using DestinationPortal.Core.Destinations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -26,11 +29,36 @@ public sealed class FirstUseWarmUp(
         {
             await history.WarmUpAsync(clock.GetUtcNow().UtcDateTime, stoppingToken);
             await AuthenticationDataSource.WarmUpAsync(stoppingToken);
-            logger.LogDebug("Warmed up the connection test's first login and first save.");
+            var verdict = await TestAgainstOwnResponderAsync(clock, logger, stoppingToken);
+            logger.LogDebug("Warmed up the connection test's first login and first save (the warm-up's own test ended in stage {Stage}).", verdict.Stage);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogDebug(ex, "The warm-up of the connection test failed; the first test pays it instead.");
         }
+    }
+
+    /// <summary>
+    /// One Test Connection through every stage, against the portal's own <see cref="WarmUpResponder"/> on loopback: TLS
+    /// Require, the relayed login with a made-up password, and a first query, which the responder refuses, so the run
+    /// ends in the Database stage. No destination is contacted, nothing is recorded or announced, and the network policy
+    /// that would refuse loopback to a person's test is replaced for this run only, whose one address is the responder.
+    /// </summary>
+    internal static async Task<Verdict> TestAgainstOwnResponderAsync(TimeProvider time, ILogger logger, CancellationToken ct)
+    {
+        await using var responder = WarmUpResponder.Start();
+        var destination = new DestinationDefinition(
+            "warm-up", PostgreSqlDestinationType.Id, "localhost", TlsMode.Require, null, responder.Port, false, "warm-up", "warm-up", null, 5, "postgres");
+        var request = new ConnectionTestRequest(Guid.NewGuid(), destination, "warm-up");
+        var events = new RunEvents(request.Id, time, Channel.CreateUnbounded<ConnectionTestEvent>().Writer);
+        events.Start();
+        var run = new ConnectionTestRun(request, new NetworkPolicy(new ConnectionTestingOptions { DeniedNetworks = [] }), 1,
+            new LoopbackOnly(), events, time, logger);
+        return await run.ExecuteAsync(ct);
+    }
+
+    private sealed class LoopbackOnly : IHostNameResolver
+    {
+        public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) => Task.FromResult(new[] { IPAddress.Loopback });
     }
 }
