@@ -9,8 +9,9 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <summary>
 /// Once the portal answers, pays in the background what the first saved Test Connection after a start would otherwise
 /// pay on a person's click: EF's first save and queries of a test's records, rolled back (<see
-/// cref="ConnectionTestHistory.WarmUpAsync"/>), and Npgsql's first open against a port where nothing listens (<see
-/// cref="AuthenticationDataSource.WarmUpAsync"/>). Measured in issue 16: the first test after a start took 4–8× the second.
+/// cref="ConnectionTestHistory.WarmUpAsync"/>), Npgsql's first open against a port where nothing listens (<see
+/// cref="AuthenticationDataSource.WarmUpAsync"/>), and one whole test against the portal's own loopback responder (<see
+/// cref="TestAgainstOwnResponderAsync"/>). Measured in issue 16: the first test after a start took 4–8× the second.
 /// It runs after the host has started, so it never delays <c>/health</c>, and a failure only costs the warm-up.
 /// </summary>
 public sealed class FirstUseWarmUp(
