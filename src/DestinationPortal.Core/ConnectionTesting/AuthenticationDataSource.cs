@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.Security;
 using System.Security.Cryptography;
 using Npgsql;
@@ -11,8 +9,10 @@ internal static class AuthenticationDataSource
 {
     private const string ApplicationName = "DestinationPortal connection test";
 
-    // Every method that sends a password; never None, GSS or SSPI. The relayed login starts before the probe has seen
-    // the method, so it cannot be pinned to it the way the sequential login is; its password still waits for the probe.
+    // Every method that sends a password; never None, GSS or SSPI. The relayed login's Npgsql starts before the probe has
+    // seen the method, so it cannot be pinned to it the way the sequential login is. The relay then forwards the exact
+    // prompt the probe read, and only when it is the method the authentication stage chose (RelayedLogin.CanServe), so
+    // Npgsql can only ever answer that one; its password still waits for the probe.
     private const string PasswordMethods = "Password,MD5,ScramSHA256";
 
     /// <summary>The login after the probe: pinned to the method it saw and to the certificate it checked.</summary>
@@ -26,37 +26,6 @@ internal static class AuthenticationDataSource
     /// </summary>
     public static NpgsqlDataSource BuildRelayed(ConnectionTestContext context, string relayDirectory, RelayedLogin login) =>
         Build(context, relayDirectory, encrypted: false, PasswordMethods, gssEncryption: false, pinnedCertificate: null, login);
-
-    /// <summary>
-    /// Npgsql's first data source and first open, and the hashes SCRAM uses, against a loopback port where nothing
-    /// listens: the first test after a start paid them on top of the test (issue 16). No destination is contacted.
-    /// </summary>
-    public static async Task WarmUpAsync(CancellationToken cancellationToken)
-    {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-        }
-
-        await using var dataSource = NewBuilder(
-            IPAddress.Loopback.ToString(), port, database: "warm-up", userName: "warm-up", password: null, kerberosServiceName: "warm-up",
-            encrypted: false, gssEncryption: false, channelBinding: false, PasswordMethods, timeoutSeconds: 2).Build();
-        try
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        }
-        catch (NpgsqlException)
-        {
-            // Refused, as intended.
-        }
-
-        // SCRAM-SHA-256's key derivation and proofs (RFC 7677), on made-up values.
-        var salted = Rfc2898DeriveBytes.Pbkdf2("warm-up"u8, "salt"u8, 4096, HashAlgorithmName.SHA256, 32);
-        _ = SHA256.HashData(HMACSHA256.HashData(salted, "Client Key"u8));
-    }
 
     private static NpgsqlDataSource Build(
         ConnectionTestContext context, string host, bool encrypted, string requireAuth, bool gssEncryption, byte[]? pinnedCertificate, RelayedLogin? login)
@@ -122,8 +91,8 @@ internal static class AuthenticationDataSource
     }
 
     /// <summary>
-    /// The settings of every login a test makes, and of <see cref="WarmUpAsync"/>'s, so the warm-up pays for the path a
-    /// test takes: callers choose where to connect, as whom, and the security the probe found, nothing else.
+    /// The settings of every login a test makes, kept apart from the callbacks above: callers choose where to connect, as
+    /// whom, and the security the probe found, nothing else.
     /// </summary>
     private static NpgsqlDataSourceBuilder NewBuilder(
         string host, int port, string database, string userName, string? password, string kerberosServiceName,

@@ -76,6 +76,7 @@ internal static class AuthenticationStage
             // Said, so that nobody reads plain SCRAM-SHA-256 as the server not offering binding.
             details.Add(new(T["Auth.Detail.ChannelBinding"], T["Auth.ChannelBinding.NotUsed"]));
         }
+
         if (RefuseMismatch(context, method, methodName, details) is { } mismatch)
         {
             return Failed(mismatch);
@@ -100,7 +101,8 @@ internal static class AuthenticationStage
         context.Emit(ConnectionTestStatus.Running, T["Auth.Authenticating", methodName, clientPrincipal ?? context.User.Name], details);
         AuthenticatedSession session;
         Task opening;
-        if (relayed && !kerberos)
+        // A relay serves only password methods, so a relayed login is never a Kerberos one.
+        if (relayed)
         {
             await relay!.AdoptAsync(context.Password!, ct);
             session = new AuthenticatedSession(relay.DataSource, relay.Connection, probe, methodName, encryption, clientPrincipal, relay);

@@ -9,9 +9,8 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <summary>
 /// Once the portal answers, pays in the background what the first saved Test Connection after a start would otherwise
 /// pay on a person's click: EF's first save and queries of a test's records, rolled back (<see
-/// cref="ConnectionTestHistory.WarmUpAsync"/>), Npgsql's first open against a port where nothing listens (<see
-/// cref="AuthenticationDataSource.WarmUpAsync"/>), and one whole test against the portal's own loopback responder (<see
-/// cref="TestAgainstOwnResponderAsync"/>). Measured in issue 16: the first test after a start took 4–8× the second.
+/// cref="ConnectionTestHistory.WarmUpAsync"/>), and one whole successful test against the portal's own loopback responder
+/// (<see cref="TestAgainstOwnResponderAsync"/>). Measured in issue 16: the first test after a start took 4–8× the second.
 /// It runs after the host has started, so it never delays <c>/health</c>, and a failure only costs the warm-up.
 /// </summary>
 public sealed class FirstUseWarmUp(
@@ -29,9 +28,8 @@ public sealed class FirstUseWarmUp(
         try
         {
             await history.WarmUpAsync(clock.GetUtcNow().UtcDateTime, stoppingToken);
-            await AuthenticationDataSource.WarmUpAsync(stoppingToken);
             var verdict = await TestAgainstOwnResponderAsync(clock, logger, stoppingToken);
-            logger.LogDebug("Warmed up the connection test's first login and first save (the warm-up's own test ended in stage {Stage}).", verdict.Stage);
+            logger.LogDebug("Warmed up the connection test's first login and first save (the warm-up's own test succeeded: {Succeeded}).", verdict.Succeeded);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -40,17 +38,23 @@ public sealed class FirstUseWarmUp(
     }
 
     /// <summary>
-    /// One Test Connection through every stage, against the portal's own <see cref="WarmUpResponder"/> on loopback: TLS
-    /// Require, the relayed login with a made-up password, and a first query, which the responder refuses, so the run
-    /// ends in the Database stage. No destination is contacted, nothing is recorded or announced, and the network policy
-    /// that would refuse loopback to a person's test is replaced for this run only, whose one address is the responder.
+    /// One successful Test Connection through every stage, against the portal's own <see cref="WarmUpResponder"/> on
+    /// loopback: TLS Require, the relayed login with a made-up password over SCRAM-SHA-256, and the Database stage's query
+    /// and row. No destination is contacted, nothing is recorded or announced, and the network policy that would refuse
+    /// loopback to a person's test is replaced for this run only, whose one address is the responder.
     /// </summary>
     internal static async Task<Verdict> TestAgainstOwnResponderAsync(TimeProvider time, ILogger logger, CancellationToken ct)
     {
-        await using var responder = WarmUpResponder.Start();
+        const string password = "warm-up";
+        await using var responder = WarmUpResponder.Start(password);
+        return await TestAgainstAsync(responder, password, time, logger, ct);
+    }
+
+    internal static async Task<Verdict> TestAgainstAsync(WarmUpResponder responder, string password, TimeProvider time, ILogger logger, CancellationToken ct)
+    {
         var destination = new DestinationDefinition(
             "warm-up", PostgreSqlDestinationType.Id, "localhost", TlsMode.Require, null, responder.Port, false, "warm-up", "warm-up", null, 5, "postgres");
-        var request = new ConnectionTestRequest(Guid.NewGuid(), destination, "warm-up");
+        var request = new ConnectionTestRequest(Guid.NewGuid(), destination, password);
         var events = new RunEvents(request.Id, time, Channel.CreateUnbounded<ConnectionTestEvent>().Writer);
         events.Start();
         var run = new ConnectionTestRun(request, new NetworkPolicy(new ConnectionTestingOptions { DeniedNetworks = [] }), 1,

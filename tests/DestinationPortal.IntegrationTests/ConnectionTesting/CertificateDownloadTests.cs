@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
-using static DestinationPortal.IntegrationTests.ConnectionTesting.PostgreSqlSession;
+using static DestinationPortal.Core.ConnectionTesting.ServerWire;
 using static DestinationPortal.IntegrationTests.ConnectionTesting.TesterHarness;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;

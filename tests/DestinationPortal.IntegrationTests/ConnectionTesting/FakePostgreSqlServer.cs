@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using DestinationPortal.Core.ConnectionTesting;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;
 
@@ -16,8 +17,8 @@ namespace DestinationPortal.IntegrationTests.ConnectionTesting;
 /// </summary>
 internal sealed class FakePostgreSqlServer : IAsyncDisposable
 {
-    private const int SslRequestCode = 80877103;
-    private const int GssEncRequestCode = 80877104;
+    // What the tester sends is small; the cap only keeps a broken test from allocating without bound.
+    internal const int MaxClientMessage = 1024 * 1024;
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -106,15 +107,15 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
         {
             await using var network = new NetworkStream(socket, ownsSocket: true);
             Stream stream = network;
-            var first = await ReadStartupPacketAsync(stream, _stop.Token);
-            if (BinaryPrimitives.ReadInt32BigEndian(first) == GssEncRequestCode)
+            var first = await ServerWire.ReadStartupAsync(stream, MaxClientMessage, _stop.Token);
+            if (BinaryPrimitives.ReadInt32BigEndian(first) == ServerWire.GssEncRequestCode)
             {
                 // Declined like a server without Kerberos; the client then asks for TLS or starts up in the clear.
                 await stream.WriteAsync("N"u8.ToArray(), _stop.Token);
-                first = await ReadStartupPacketAsync(stream, _stop.Token);
+                first = await ServerWire.ReadStartupAsync(stream, MaxClientMessage, _stop.Token);
             }
 
-            if (BinaryPrimitives.ReadInt32BigEndian(first) == SslRequestCode)
+            if (BinaryPrimitives.ReadInt32BigEndian(first) == ServerWire.SslRequestCode)
             {
                 var certificate = _certificateFor?.Invoke(number) ?? _certificate;
                 if (certificate is null)
@@ -131,7 +132,7 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
                     stream = ssl;
                 }
 
-                first = await ReadStartupPacketAsync(stream, _stop.Token);
+                first = await ServerWire.ReadStartupAsync(stream, MaxClientMessage, _stop.Token);
             }
 
             await _script(new PostgreSqlSession(stream, number, StartupParameters(first)), _stop.Token);
@@ -163,15 +164,6 @@ internal sealed class FakePostgreSqlServer : IAsyncDisposable
 
         return parameters;
     }
-
-    private static async Task<byte[]> ReadStartupPacketAsync(Stream stream, CancellationToken ct)
-    {
-        var length = new byte[4];
-        await stream.ReadExactlyAsync(length, ct);
-        var body = new byte[BinaryPrimitives.ReadInt32BigEndian(length) - 4];
-        await stream.ReadExactlyAsync(body, ct);
-        return body;
-    }
 }
 
 /// <summary>One connection to <see cref="FakePostgreSqlServer"/> after the startup message, with the messages a script sends.</summary>
@@ -188,42 +180,12 @@ internal sealed class PostgreSqlSession(Stream stream, int number, IReadOnlyDict
     /// </summary>
     public bool IsLogin { get; } = parameters.ContainsKey("client_encoding");
 
-    public static byte[] Message(char type, ReadOnlySpan<byte> payload)
-    {
-        var message = new byte[payload.Length + 5];
-        message[0] = (byte)type;
-        BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(1), payload.Length + 4);
-        payload.CopyTo(message.AsSpan(5));
-        return message;
-    }
-
-    public static byte[] Authentication(int code, ReadOnlySpan<byte> extra = default)
-    {
-        var payload = new byte[4 + extra.Length];
-        BinaryPrimitives.WriteInt32BigEndian(payload, code);
-        extra.CopyTo(payload.AsSpan(4));
-        return Message('R', payload);
-    }
-
-    /// <summary>An ErrorResponse ('E') or, with <paramref name="type"/> 'N', a NoticeResponse.</summary>
-    public static byte[] Error(string sqlState, string text, char type = 'E') =>
-        Message(type, Encoding.UTF8.GetBytes($"SFATAL\0VFATAL\0C{sqlState}\0M{text}\0\0"));
-
-    public static byte[] SaslMechanisms(IEnumerable<string> mechanisms) =>
-        Authentication(10, Encoding.UTF8.GetBytes(string.Concat(mechanisms.Select(m => m + "\0")) + "\0"));
-
     public Task SendAsync(byte[] message, CancellationToken ct) => Stream.WriteAsync(message, ct).AsTask();
 
     /// <summary>Reads one message from the client and returns its type.</summary>
     public async Task<char> ReadMessageAsync(CancellationToken ct) => (await ReadMessageWithBodyAsync(ct)).Type;
 
     /// <summary>Reads one message from the client: its type and its body.</summary>
-    public async Task<(char Type, byte[] Body)> ReadMessageWithBodyAsync(CancellationToken ct)
-    {
-        var header = new byte[5];
-        await Stream.ReadExactlyAsync(header, ct);
-        var body = new byte[BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4];
-        await Stream.ReadExactlyAsync(body, ct);
-        return ((char)header[0], body);
-    }
+    public Task<(char Type, byte[] Body)> ReadMessageWithBodyAsync(CancellationToken ct) =>
+        ServerWire.ReadMessageAsync(Stream, FakePostgreSqlServer.MaxClientMessage, ct);
 }

@@ -3,7 +3,7 @@ using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.IntegrationTests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using static DestinationPortal.IntegrationTests.ConnectionTesting.PostgreSqlSession;
+using static DestinationPortal.Core.ConnectionTesting.ServerWire;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using DestinationPortal.Core.ConnectionTesting;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;
 
@@ -33,7 +34,7 @@ internal sealed class PasswordCaptureServer : IAsyncDisposable
     private async Task CaptureAsync(PostgreSqlSession session, CancellationToken ct)
     {
         Interlocked.Increment(ref _startups);
-        await session.SendAsync(PostgreSqlSession.Authentication(3), ct);
+        await session.SendAsync(ServerWire.Authentication(3), ct);
         var (type, body) = await session.ReadMessageWithBodyAsync(ct);
         if (type != 'p')
         {
@@ -41,6 +42,6 @@ internal sealed class PasswordCaptureServer : IAsyncDisposable
         }
 
         _passwords.Enqueue(Encoding.UTF8.GetString(body).TrimEnd('\0'));
-        await session.SendAsync(PostgreSqlSession.Error("28P01", "password authentication failed"), ct);
+        await session.SendAsync(ServerWire.Error("28P01", "password authentication failed"), ct);
     }
 }

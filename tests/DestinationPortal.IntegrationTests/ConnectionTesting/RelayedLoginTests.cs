@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
-using static DestinationPortal.IntegrationTests.ConnectionTesting.PostgreSqlSession;
+using static DestinationPortal.Core.ConnectionTesting.ServerWire;
 using static DestinationPortal.IntegrationTests.ConnectionTesting.TesterHarness;
 
 namespace DestinationPortal.IntegrationTests.ConnectionTesting;
