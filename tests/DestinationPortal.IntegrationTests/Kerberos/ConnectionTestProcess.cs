@@ -22,7 +22,8 @@ public sealed record HostRun(IReadOnlyList<ConnectionTestEvent> Events, string D
 
 /// <summary>
 /// Runs the tester in a child process (tests/DestinationPortal.ConnectionTestHost) started with the Kerberos variables
-/// set. MIT Kerberos reads them with getenv, which Environment.SetEnvironmentVariable does not reach on Linux.
+/// set. MIT Kerberos reads them with getenv, which Environment.SetEnvironmentVariable does not reach on Linux. Also for
+/// any other process-wide setting a test must not change under the tests running beside it (the temp directory).
 /// </summary>
 internal static class ConnectionTestProcess
 {
@@ -31,10 +32,18 @@ internal static class ConnectionTestProcess
     private static readonly string s_host = Path.Combine(AppContext.BaseDirectory, "DestinationPortal.ConnectionTestHost.dll");
 
     // language: the child's culture (LC_ALL, LANG), as a user's language sets a run's; null keeps the test's own environment.
-    public static async Task<HostRun> RunAsync(DestinationDefinition destination, PortalKerberosEnvironment kerberos, string? password = null, string? language = null)
+    public static Task<HostRun> RunAsync(DestinationDefinition destination, PortalKerberosEnvironment kerberos, string? password = null, string? language = null) =>
+        RunAsync(destination, kerberos, password, language, environment: null);
+
+    /// <summary>A run without Kerberos, in a process with <paramref name="environment"/> set on top of the test's own.</summary>
+    public static Task<HostRun> RunAsync(DestinationDefinition destination, string password, IReadOnlyDictionary<string, string> environment) =>
+        RunAsync(destination, kerberos: null, password, language: null, environment);
+
+    private static async Task<HostRun> RunAsync(
+        DestinationDefinition destination, PortalKerberosEnvironment? kerberos, string? password, string? language, IReadOnlyDictionary<string, string>? environment)
     {
         var request = JsonSerializer.Serialize(new HostRequest(destination, password), HostProtocol.JsonOptions);
-        var (output, diagnostics) = await RunHostAsync(HostProtocol.TestCommand, request, kerberos, language);
+        var (output, diagnostics) = await RunHostAsync(HostProtocol.TestCommand, request, kerberos, language, environment);
         var events = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonSerializer.Deserialize<ConnectionTestEvent>(line, HostProtocol.JsonOptions)!)
             .ToList();
@@ -49,9 +58,10 @@ internal static class ConnectionTestProcess
         return JsonSerializer.Deserialize<KerberosIdentity>(output, HostProtocol.JsonOptions) ?? throw new InvalidOperationException(diagnostics);
     }
 
-    private static async Task<(string Output, string Diagnostics)> RunHostAsync(string command, string input, PortalKerberosEnvironment kerberos, string? language = null)
+    private static async Task<(string Output, string Diagnostics)> RunHostAsync(
+        string command, string input, PortalKerberosEnvironment? kerberos, string? language = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var trace = Path.Combine(Path.GetDirectoryName(kerberos.ClientKeytab)!, $"trace-{Guid.NewGuid():N}.log");
+        var trace = kerberos is null ? null : Path.Combine(Path.GetDirectoryName(kerberos.ClientKeytab)!, $"trace-{Guid.NewGuid():N}.log");
         var start = new ProcessStartInfo("dotnet", [s_host, command])
         {
             RedirectStandardInput = true,
@@ -64,10 +74,19 @@ internal static class ConnectionTestProcess
             start.Environment.Remove(key);
         }
 
-        start.Environment["KRB5_CONFIG"] = kerberos.ConfigFile;
-        start.Environment["KRB5_CLIENT_KTNAME"] = kerberos.ClientKeytab;
-        start.Environment["KRB5CCNAME"] = kerberos.CredentialCache ?? $"MEMORY:test-{Guid.NewGuid():N}";
-        start.Environment["KRB5_TRACE"] = trace;
+        if (kerberos is not null)
+        {
+            start.Environment["KRB5_CONFIG"] = kerberos.ConfigFile;
+            start.Environment["KRB5_CLIENT_KTNAME"] = kerberos.ClientKeytab;
+            start.Environment["KRB5CCNAME"] = kerberos.CredentialCache ?? $"MEMORY:test-{Guid.NewGuid():N}";
+            start.Environment["KRB5_TRACE"] = trace;
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         if (language is not null)
         {
             // .NET takes the process's culture from these on Linux, LC_ALL first.
@@ -92,7 +111,7 @@ internal static class ConnectionTestProcess
             throw new TimeoutException($"The connection test host did not finish within {s_limit.TotalSeconds} s.\n{await error}");
         }
 
-        var diagnostics = $"--- host stderr ---\n{await error}\n--- KRB5_TRACE ---\n{(File.Exists(trace) ? await File.ReadAllTextAsync(trace) : "(none)")}";
+        var diagnostics = $"--- host stderr ---\n{await error}\n--- KRB5_TRACE ---\n{(trace is not null && File.Exists(trace) ? await File.ReadAllTextAsync(trace) : "(none)")}";
         Assert.True(process.ExitCode == 0, $"The connection test host exited with {process.ExitCode}.\n{diagnostics}");
         return (await output, diagnostics);
     }
