@@ -1,6 +1,8 @@
 using System.Net;
 using System.Threading.Channels;
 using DestinationPortal.Core.Destinations;
+using DestinationPortal.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,13 +11,19 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <summary>
 /// Once the portal answers, pays in the background what the first saved Test Connection after a start would otherwise
 /// pay on a person's click: EF's first save and queries of a test's records, rolled back (<see
-/// cref="ConnectionTestHistory.WarmUpAsync"/>), and one whole successful test against the portal's own loopback responder
-/// (<see cref="TestAgainstOwnResponderAsync"/>). Measured in issue 16: the first test after a start took 4–8× the second.
-/// It runs after the host has started, so it never delays <c>/health</c>, and a failure only costs the warm-up.
+/// cref="ConnectionTestHistory.WarmUpAsync"/>), EF's compilation of a saved test's read (<see
+/// cref="DestinationService.FindForTestAsync"/>), one whole successful test against the portal's own loopback responder
+/// (<see cref="TestAgainstOwnResponderAsync"/>), and then the host's own steps (<see cref="IFirstUseWarmUpStep"/>, e.g. the
+/// API's serializer). Measured in issue 16: the first test after a start took 4–8× the second. It runs after the host has
+/// started, so it never delays <c>/health</c>, and a failure only costs the warm-up.
 /// </summary>
 public sealed class FirstUseWarmUp(
-    IHostApplicationLifetime lifetime, ConnectionTestHistory history, TimeProvider clock, ILogger<FirstUseWarmUp> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ConnectionTestHistory history, IDbContextFactory<PortalDbContext> dbFactory, IEnumerable<IFirstUseWarmUpStep> steps,
+    TimeProvider clock, ILogger<FirstUseWarmUp> logger) : BackgroundService
 {
+    /// <summary>Whether every step ran without an error (a failed step is only logged, so tests ask here).</summary>
+    internal bool Completed { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,7 +36,19 @@ public sealed class FirstUseWarmUp(
         try
         {
             await history.WarmUpAsync(clock.GetUtcNow().UtcDateTime, stoppingToken);
+            await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+            {
+                // No destination has the empty id; the query is compiled all the same.
+                await DestinationService.FindForTestAsync(db, Guid.Empty, stoppingToken);
+            }
+
             var verdict = await TestAgainstOwnResponderAsync(clock, logger, stoppingToken);
+            foreach (var step in steps)
+            {
+                await step.WarmUpAsync(stoppingToken);
+            }
+
+            Completed = verdict.Succeeded;
             logger.LogDebug("Warmed up the connection test's first login and first save (the warm-up's own test succeeded: {Succeeded}).", verdict.Succeeded);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -107,9 +107,13 @@ public sealed class DestinationService(
     private async Task<DestinationForTest?> ReadForTestAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var d = await db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var d = await FindForTestAsync(db, id, cancellationToken);
         return d is null ? null : new DestinationForTest(d.Id, d.ToDefinition(), d.ProtectedPassword, secrets);
     }
+
+    /// <summary>A saved test's read of its destination; also run by <see cref="FirstUseWarmUp"/>, so EF compiles it once.</summary>
+    internal static Task<Destination?> FindForTestAsync(PortalDbContext db, Guid id, CancellationToken cancellationToken) =>
+        db.Destinations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
 
     /// <summary>Creates a destination. <paramref name="copiedFrom"/> names the destination it was copied from, for the audit trail.</summary>
     public async Task<SaveResult> CreateAsync(DestinationInput input, Guid? copiedFrom = null, CancellationToken cancellationToken = default)

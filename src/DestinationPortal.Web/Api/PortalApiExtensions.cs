@@ -1,3 +1,4 @@
+using DestinationPortal.Core.ConnectionTesting;
 using DestinationPortal.Core.Destinations;
 using DestinationPortal.Web.Access;
 using Microsoft.OpenApi;
@@ -13,6 +14,7 @@ public static class PortalApiExtensions
     {
         // Enums travel by name, as on the hub; numbers for enums are refused.
         services.ConfigureHttpJsonOptions(options => DestinationJson.Configure(options.SerializerOptions));
+        services.AddSingleton<IFirstUseWarmUpStep, ApiSerializerWarmUp>();
 
         // Binding failures throw (in every environment) so ApiExceptionHandler can say which property is wrong and why;
         // the framework's own answer is an empty 400.
