@@ -33,6 +33,7 @@ public sealed class FirstUseWarmUp(
             await started.Task;
         }
 
+        var start = clock.GetTimestamp();
         try
         {
             await history.WarmUpAsync(clock.GetUtcNow().UtcDateTime, stoppingToken);
@@ -49,7 +50,8 @@ public sealed class FirstUseWarmUp(
             }
 
             Completed = verdict.Succeeded;
-            logger.LogDebug("Warmed up the connection test's first login and first save (the warm-up's own test succeeded: {Succeeded}).", verdict.Succeeded);
+            logger.LogDebug("Warmed up the connection test's first login and first save in {Elapsed} ms (the warm-up's own test succeeded: {Succeeded}).",
+                (long)clock.GetElapsedTime(start).TotalMilliseconds, verdict.Succeeded);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
