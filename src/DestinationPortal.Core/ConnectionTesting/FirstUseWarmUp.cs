@@ -21,7 +21,9 @@ public sealed class FirstUseWarmUp(
     IHostApplicationLifetime lifetime, ConnectionTestHistory history, IDbContextFactory<PortalDbContext> dbFactory, IEnumerable<IFirstUseWarmUpStep> steps,
     TimeProvider clock, ILogger<FirstUseWarmUp> logger) : BackgroundService
 {
-    /// <summary>Whether every step ran without an error (a failed step is only logged, so tests ask here).</summary>
+    /// <summary>
+    /// Whether every step ran without an error and its own test succeeded (a failed step is only logged, so tests ask here).
+    /// </summary>
     internal bool Completed { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -77,6 +79,7 @@ public sealed class FirstUseWarmUp(
         return await TestAgainstAsync(responder, password, time, logger, ct);
     }
 
+    /// <summary>The same run against a given responder with a given password (a test gives it the wrong one).</summary>
     internal static async Task<Verdict> TestAgainstAsync(WarmUpResponder responder, string password, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         var destination = new DestinationDefinition(
