@@ -7,7 +7,8 @@ namespace DestinationPortal.Core.ConnectionTesting;
 /// <summary>The unpooled Npgsql data source for the run's one login, pinned to what the probe saw.</summary>
 internal static class AuthenticationDataSource
 {
-    private const string ApplicationName = "DestinationPortal connection test";
+    /// <summary>What the server sees as the test's application (pg_stat_activity, its log).</summary>
+    internal const string ApplicationName = "DestinationPortal connection test";
 
     // Every method that sends a password; never None, GSS or SSPI. The relayed login's Npgsql starts before the probe has
     // seen the method, so it cannot be pinned to it the way the sequential login is. The relay then forwards the exact
@@ -31,24 +32,39 @@ internal static class AuthenticationDataSource
         ConnectionTestContext context, string host, bool encrypted, string requireAuth, bool gssEncryption, byte[]? pinnedCertificate, RelayedLogin? login)
     {
         var destination = context.Destination;
-        var builder = NewBuilder(
+        // Typed fields only: nothing the user typed is parsed as connection-string syntax.
+        var settings = new NpgsqlConnectionStringBuilder
+        {
             // The checked address, or the relay's directory (Npgsql takes a path as a Unix socket's directory).
-            host,
-            destination.Port,
-            destination.Database,
+            Host = host,
+            Port = destination.Port,
+            Database = destination.Database,
             // The user the probe asked about. Left empty, Npgsql would pick its own with Kerberos (by running klist, which
             // cannot see a MEMORY: ticket cache, else the OS account), so the probe and the login could differ.
-            context.User.Name,
+            Username = context.User.Name,
             // The relayed login gets its password from the provider below, and only once the run adopts it.
-            password: destination.WindowsAuthentication || login is not null ? null : context.Password,
-            destination.KerberosServiceName,
-            encrypted,
-            gssEncryption,
+            Password = destination.WindowsAuthentication || login is not null ? null : context.Password,
+            SslMode = encrypted ? SslMode.Require : SslMode.Disable,
+            SslNegotiation = SslNegotiation.Postgres,
+            // Never Prefer: it retries a failed open (a second failed authentication) and can hang (npgsql #6524). Require
+            // is one attempt; it is used only where the probe saw the server ask for Kerberos and TLS is not in use.
+            GssEncryptionMode = gssEncryption ? GssEncryptionMode.Require : GssEncryptionMode.Disable,
             // The relayed login has no TLS of its own to bind to. With Prefer it would announce "binding supported, not
             // offered" (gs2 'y'), which a server offering -PLUS over its TLS side rightly takes for a downgrade and refuses.
-            channelBinding: login is null,
-            requireAuth,
-            destination.TimeoutSeconds);
+            ChannelBinding = login is null ? ChannelBinding.Prefer : ChannelBinding.Disable,
+            RequireAuth = requireAuth,
+            KerberosServiceName = destination.KerberosServiceName,
+            Pooling = false,
+            Timeout = destination.TimeoutSeconds,
+            CommandTimeout = destination.TimeoutSeconds,
+            ApplicationName = ApplicationName,
+            // The checks only read; make the session read-only so nothing they run can write.
+            Options = "-c default_transaction_read_only=on",
+        };
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        // The checks read only built-in types (name, text, bool, int4), which Npgsql knows without asking. Loading the
+        // server's type catalogue would cost every test a round trip and about 14 KB (issue 16).
+        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
         builder.UseSslClientAuthenticationOptionsCallback(options =>
         {
             context.Certificates.Apply(options);
@@ -88,43 +104,5 @@ internal static class AuthenticationDataSource
         }
 
         return builder.Build();
-    }
-
-    /// <summary>
-    /// The settings of every login a test makes, kept apart from the callbacks above: callers choose where to connect, as
-    /// whom, and the security the probe found, nothing else.
-    /// </summary>
-    private static NpgsqlDataSourceBuilder NewBuilder(
-        string host, int port, string database, string userName, string? password, string kerberosServiceName,
-        bool encrypted, bool gssEncryption, bool channelBinding, string requireAuth, int timeoutSeconds)
-    {
-        // Typed fields only: nothing the user typed is parsed as connection-string syntax.
-        var settings = new NpgsqlConnectionStringBuilder
-        {
-            Host = host,
-            Port = port,
-            Database = database,
-            Username = userName,
-            Password = password,
-            SslMode = encrypted ? SslMode.Require : SslMode.Disable,
-            SslNegotiation = SslNegotiation.Postgres,
-            // Never Prefer: it retries a failed open (a second failed authentication) and can hang (npgsql #6524). Require
-            // is one attempt; it is used only where the probe saw the server ask for Kerberos and TLS is not in use.
-            GssEncryptionMode = gssEncryption ? GssEncryptionMode.Require : GssEncryptionMode.Disable,
-            ChannelBinding = channelBinding ? ChannelBinding.Prefer : ChannelBinding.Disable,
-            RequireAuth = requireAuth,
-            KerberosServiceName = kerberosServiceName,
-            Pooling = false,
-            Timeout = timeoutSeconds,
-            CommandTimeout = timeoutSeconds,
-            ApplicationName = ApplicationName,
-            // The checks only read; make the session read-only so nothing they run can write.
-            Options = "-c default_transaction_read_only=on",
-        };
-        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
-        // The checks read only built-in types (name, text, bool, int4), which Npgsql knows without asking. Loading the
-        // server's type catalogue would cost every test a round trip and about 14 KB (issue 16).
-        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
-        return builder;
     }
 }

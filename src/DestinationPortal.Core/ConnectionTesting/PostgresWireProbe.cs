@@ -74,7 +74,7 @@ internal static class PostgresWireProbe
         Span<byte> int32 = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(int32, ProtocolVersion3);
         body.Write(int32);
-        foreach (var (key, value) in new[] { ("user", user), ("database", database), ("application_name", "DestinationPortal connection test") })
+        foreach (var (key, value) in new[] { ("user", user), ("database", database), ("application_name", AuthenticationDataSource.ApplicationName) })
         {
             WriteCString(body, key);
             WriteCString(body, value);

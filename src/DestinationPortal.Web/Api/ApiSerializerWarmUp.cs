@@ -1,7 +1,7 @@
+using System.Text.Json;
 using DestinationPortal.Core.ConnectionTesting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using System.Text.Json;
 
 namespace DestinationPortal.Web.Api;
 

@@ -219,8 +219,8 @@ public sealed class AuthenticationScenarioTests(PostgreSqlServers servers)
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            await using var command = dataSource.CreateCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'DestinationPortal connection test'");
+            await using var command = dataSource.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = AuthenticationDataSource.ApplicationName });
             if ((long)(await command.ExecuteScalarAsync())! == 0)
             {
                 return;
